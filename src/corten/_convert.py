@@ -1,0 +1,119 @@
+"""Conversions of Python and NumPy values into arrays of a given dtype, with the checks
+of the dtype rule: a Python scalar takes the tensor's dtype and must fit it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import numpy as np
+
+from corten.dtypes import DType, all_dtypes
+from corten.errors import DTypeError
+
+_INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
+    d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer
+}
+_FLOAT_MAX: Final[dict[DType, float]] = {
+    d: float(np.finfo(d.numpy).max) for d in all_dtypes if d.is_floating
+}
+
+
+def scalar_for(value: object, dtype: DType) -> Any:
+    """Convert a Python or NumPy scalar to a NumPy scalar of ``dtype``, or raise DTypeError.
+
+    Ints must lie in the integer dtype's range, floats must be finite-in-range or
+    non-finite for float dtypes, and a bool tensor takes only bools.
+    """
+    kind = dtype.kind
+    if isinstance(value, (bool, np.bool_)):
+        return dtype.numpy.type(bool(value))
+    if isinstance(value, (int, np.integer)):
+        v = int(value)
+        if kind == "f":
+            if abs(v) > _FLOAT_MAX[dtype]:
+                raise DTypeError(
+                    f"the scalar {v} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
+                )
+            return dtype.numpy.type(v)
+        if kind in "iu":
+            lo, hi = _INT_LIMITS[dtype]
+            if not lo <= v <= hi:
+                raise DTypeError(
+                    f"the scalar {v} does not fit {dtype.name} (range {lo} to {hi}); "
+                    "convert the tensor first with .astype(...)"
+                )
+            return dtype.numpy.type(v)
+        raise DTypeError(f"a bool tensor takes only True or False, got the int {v}")
+    if isinstance(value, (float, np.floating)):
+        if kind != "f":
+            raise DTypeError(
+                f"the float scalar {value!r} does not fit a {dtype.name} tensor; "
+                "convert the tensor first with .astype(ct.float32) or pass an int"
+            )
+        f = float(value)
+        if math.isfinite(f) and abs(f) > _FLOAT_MAX[dtype]:
+            raise DTypeError(
+                f"the scalar {f!r} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
+            )
+        return dtype.numpy.type(f)
+    raise DTypeError(
+        f"expected a tensor or a Python scalar (bool, int, float), got {type(value).__name__}"
+    )
+
+
+def array_for(value: object, dtype: DType) -> np.ndarray[Any, Any]:
+    """Convert nested sequences or a NumPy array to an array of ``dtype`` with checks.
+
+    Floats never go silently into an integer or bool dtype, and integers must fit.
+    """
+    if isinstance(value, np.ndarray):
+        src = value
+    else:
+        try:
+            src = np.asarray(value)
+        except (ValueError, TypeError) as exc:
+            raise DTypeError(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
+    return cast_checked(src, dtype)
+
+
+def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any]:
+    """``src`` as ``dtype`` when every value fits; DTypeError otherwise."""
+    target = dtype.numpy
+    if src.dtype == target:
+        return src
+    k = src.dtype.kind
+    if k not in "biuf":
+        raise DTypeError(f"cannot make a {dtype.name} tensor from values of dtype {src.dtype}")
+    if dtype.kind == "b" and k != "b":
+        raise DTypeError(f"a bool tensor takes only bools, got values of dtype {src.dtype}")
+    if dtype.kind in "iu":
+        if k == "f":
+            raise DTypeError(
+                f"float values do not fit a {dtype.name} tensor without rounding; "
+                "round them first, or use a float dtype"
+            )
+        if k in "iu" and src.size:
+            lo, hi = _INT_LIMITS[dtype]
+            mn, mx = int(src.min()), int(src.max())
+            if mn < lo or mx > hi:
+                raise DTypeError(
+                    f"values from {mn} to {mx} do not fit {dtype.name} (range {lo} to {hi})"
+                )
+    if dtype.kind == "f" and k in "iuf" and src.size:
+        finite = src[np.isfinite(src)] if k == "f" else src
+        if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > _FLOAT_MAX[dtype]:
+            raise DTypeError(f"values of magnitude above {_FLOAT_MAX[dtype]:g} do not fit {dtype}")
+    return src.astype(target)
+
+
+def infer_dtype(src: np.ndarray[Any, Any]) -> np.dtype[Any]:
+    """The dtype a tensor built from Python data takes: bool, int64 or float32."""
+    k = src.dtype.kind
+    if k == "b":
+        return np.dtype(np.bool_)
+    if k in "iu":
+        return np.dtype(np.int64) if k == "i" or src.dtype.itemsize < 8 else src.dtype
+    if k == "f":
+        return np.dtype(np.float32)
+    raise DTypeError(f"cannot make a tensor from values of dtype {src.dtype} ({src.dtype.kind})")

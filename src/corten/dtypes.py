@@ -1,0 +1,253 @@
+"""Element types.
+
+Each dtype is a small value object (a singleton per kind) whose class is the marker used
+in static types: ``ct.float32`` is an instance of :class:`Float32`, so
+``Tensor[Float32, Rank2, Cpu]`` names a 2-D float32 CPU tensor.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Final
+
+import numpy as np
+
+from corten.errors import DTypeError
+
+__all__ = [
+    "Bool",
+    "DType",
+    "Float16",
+    "Float32",
+    "Float64",
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "UInt8",
+    "UInt16",
+    "UInt32",
+    "UInt64",
+    "all_dtypes",
+    "as_dtype",
+    "bool_",
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+]
+
+
+class DType:
+    """An element type: its name, its NumPy dtype and its size in bytes.
+
+    Instances are singletons; compare them with ``==`` or ``is``.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> ct.float32
+    corten.float32
+    >>> ct.float32.itemsize, ct.float32.numpy
+    (4, dtype('float32'))
+    >>> ct.as_dtype("uint8") is ct.uint8
+    True
+    """
+
+    __slots__ = ()
+    name: ClassVar[str]
+    numpy: ClassVar[np.dtype[Any]]
+    itemsize: ClassVar[int]
+    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
+    _instance: ClassVar[DType | None] = None
+
+    def __new__(cls) -> DType:  # noqa: PYI034 - singleton per class
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __init_subclass__(cls, *, name: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if name:
+            cls.name = name
+            cls.numpy = np.dtype(name)
+            cls.itemsize = cls.numpy.itemsize
+            cls.kind = cls.numpy.kind
+            cls._instance = None
+
+    def __repr__(self) -> str:
+        return f"corten.{self.name}"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (as_dtype, (self.name,))
+
+    @property
+    def is_floating(self) -> bool:
+        """True for float16, float32 and float64."""
+        return self.kind == "f"
+
+    @property
+    def is_integer(self) -> bool:
+        """True for the signed and unsigned integer dtypes."""
+        return self.kind in "iu"
+
+    @property
+    def is_bool(self) -> bool:
+        """True for bool."""
+        return self.kind == "b"
+
+
+class Bool(DType, name="bool"):
+    """Marker class of ``ct.bool_``."""
+
+    __slots__ = ()
+
+
+class UInt8(DType, name="uint8"):
+    """Marker class of ``ct.uint8``."""
+
+    __slots__ = ()
+
+
+class UInt16(DType, name="uint16"):
+    """Marker class of ``ct.uint16``."""
+
+    __slots__ = ()
+
+
+class UInt32(DType, name="uint32"):
+    """Marker class of ``ct.uint32``."""
+
+    __slots__ = ()
+
+
+class UInt64(DType, name="uint64"):
+    """Marker class of ``ct.uint64``."""
+
+    __slots__ = ()
+
+
+class Int8(DType, name="int8"):
+    """Marker class of ``ct.int8``."""
+
+    __slots__ = ()
+
+
+class Int16(DType, name="int16"):
+    """Marker class of ``ct.int16``."""
+
+    __slots__ = ()
+
+
+class Int32(DType, name="int32"):
+    """Marker class of ``ct.int32``."""
+
+    __slots__ = ()
+
+
+class Int64(DType, name="int64"):
+    """Marker class of ``ct.int64``."""
+
+    __slots__ = ()
+
+
+class Float16(DType, name="float16"):
+    """Marker class of ``ct.float16``."""
+
+    __slots__ = ()
+
+
+class Float32(DType, name="float32"):
+    """Marker class of ``ct.float32``."""
+
+    __slots__ = ()
+
+
+class Float64(DType, name="float64"):
+    """Marker class of ``ct.float64``."""
+
+    __slots__ = ()
+
+
+bool_: Final = Bool()
+uint8: Final = UInt8()
+uint16: Final = UInt16()
+uint32: Final = UInt32()
+uint64: Final = UInt64()
+int8: Final = Int8()
+int16: Final = Int16()
+int32: Final = Int32()
+int64: Final = Int64()
+float16: Final = Float16()
+float32: Final = Float32()
+float64: Final = Float64()
+
+all_dtypes: Final[tuple[DType, ...]] = (
+    bool_,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    int8,
+    int16,
+    int32,
+    int64,
+    float16,
+    float32,
+    float64,
+)
+
+_BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}
+_BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes}
+
+
+def as_dtype(value: object) -> DType:
+    """Return the corten dtype that ``value`` names.
+
+    Parameters
+    ----------
+    value : DType, str, numpy.dtype or scalar type
+        ``ct.float32``, ``"float32"``, ``np.float32`` or ``np.dtype("float32")``.
+
+    Returns
+    -------
+    DType
+        The singleton dtype.
+
+    Raises
+    ------
+    DTypeError
+        If ``value`` names no dtype corten supports.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import corten as ct
+    >>> ct.as_dtype(np.int16)
+    corten.int16
+    """
+    if isinstance(value, DType):
+        return value
+    if isinstance(value, str) and value in _BY_NAME:
+        return _BY_NAME[value]
+    try:
+        npd = np.dtype(value)  # type: ignore[call-overload]
+    except TypeError as exc:
+        raise DTypeError(
+            f"{value!r} is not a dtype; use one of {', '.join(_BY_NAME)} (for example ct.float32)"
+        ) from exc
+    found = _BY_NUMPY.get(npd.newbyteorder("=")) if npd.byteorder != "|" else _BY_NUMPY.get(npd)
+    if found is None:
+        raise DTypeError(
+            f"dtype {npd} is not supported by corten; supported: {', '.join(_BY_NAME)}"
+        )
+    return found

@@ -1,0 +1,60 @@
+"""The error classes of corten.
+
+Every error corten raises on bad input derives from :class:`CortenError` and also from
+the nearest built-in exception, so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AxisError",
+    "CortenError",
+    "DTypeError",
+    "DeviceMismatchError",
+    "DeviceUnavailableError",
+    "OutOfMemoryError",
+    "ReadOnlyError",
+    "SerializationError",
+    "ShapeError",
+    "TensorIndexError",
+]
+
+
+class CortenError(Exception):
+    """Base class of every error that corten raises on bad input."""
+
+
+class DeviceMismatchError(CortenError, ValueError):
+    """Two tensors on different devices met in one operation."""
+
+
+class ShapeError(CortenError, ValueError):
+    """Shapes that do not fit: broadcasting, reshaping, constructing."""
+
+
+class AxisError(ShapeError, IndexError):
+    """An axis (dimension) index outside ``[-ndim, ndim)``."""
+
+
+class DTypeError(CortenError, TypeError):
+    """Element types that do not match, or a value that does not fit a dtype."""
+
+
+class ReadOnlyError(CortenError, ValueError):
+    """A write through a frozen :class:`~corten.TensorView` or an overlapping view."""
+
+
+class DeviceUnavailableError(CortenError, RuntimeError):
+    """A device whose backend or hardware is not present here."""
+
+
+class OutOfMemoryError(CortenError, MemoryError):
+    """An allocation that the device could not satisfy."""
+
+
+class SerializationError(CortenError, ValueError):
+    """Data that cannot be read or written as a tensor."""
+
+
+class TensorIndexError(CortenError, IndexError):
+    """An index outside a tensor's bounds, or too many indices."""

@@ -1,0 +1,187 @@
+"""Buffers and Storages: the ownership machinery of DESIGN §2.
+
+A :class:`Buffer` is one allocation. A :class:`Storage` is the mutable identity that an
+owning Tensor and its mutable views share; it points at one Buffer and swaps it for a
+private copy when it is written while the Buffer has other holders (copy-on-write).
+Frozen views and clones hold Storages of their own over the same Buffer, so the holder
+count of a Buffer is the number of live Storages over it plus read-only exports.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import Any, Final
+
+import numpy as np
+
+from corten.devices import Device
+
+__all__ = ["Buffer", "CopyOnWriteWarning", "Storage", "cow_stats", "set_cow_warning"]
+
+_COUNT_LOCK: Final = threading.Lock()
+
+
+class CopyOnWriteWarning(UserWarning):
+    """A write copied a shared buffer larger than the threshold set by ``set_cow_warning``."""
+
+
+class _CowStats:
+    __slots__ = ("bytes", "copies", "warn_above")
+
+    def __init__(self) -> None:
+        self.copies = 0
+        self.bytes = 0
+        self.warn_above: int | None = None
+
+
+_STATS: Final = _CowStats()
+
+
+def cow_stats() -> dict[str, int]:
+    """Copy-on-write copies made so far in this process, and their bytes.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> t = ct.zeros((4,))
+    >>> before = ct.cow_stats()["copies"]
+    >>> c = t.clone()
+    >>> t.fill_(1.0)
+    >>> ct.cow_stats()["copies"] - before
+    1
+    """
+    return {"copies": _STATS.copies, "bytes": _STATS.bytes}
+
+
+def set_cow_warning(threshold_bytes: int | None) -> None:
+    """Warn with :class:`CopyOnWriteWarning` when a write copies more than ``threshold_bytes``.
+
+    ``None`` turns the warning off (the default). The warning names the line that wrote.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> ct.set_cow_warning(None)
+    """
+    if threshold_bytes is not None and threshold_bytes < 0:
+        raise ValueError(f"threshold_bytes must be >= 0 or None, got {threshold_bytes!r}")
+    _STATS.warn_above = threshold_bytes
+
+
+class Buffer:
+    """One allocation on one device, shared by every Storage over it.
+
+    ``array`` is a flat NumPy array of the element type (on the CPU). ``escaped`` is set
+    once a writable alias has left corten: from then on new holders copy eagerly.
+    ``readonly`` marks memory corten must never write (a read-only NumPy array).
+    """
+
+    __slots__ = ("__weakref__", "_holders", "array", "device", "escaped", "readonly")
+    array: np.ndarray[Any, Any]
+    device: Device
+    escaped: bool
+    readonly: bool
+    _holders: int
+
+    def __init__(
+        self,
+        array: np.ndarray[Any, Any],
+        device: Device,
+        *,
+        escaped: bool = False,
+        readonly: bool = False,
+    ) -> None:
+        self.array = array
+        self.device = device
+        self.escaped = escaped
+        self.readonly = readonly
+        self._holders = 0
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.array.nbytes)
+
+    @property
+    def holders(self) -> int:
+        """How many Storages and read-only exports hold this buffer now."""
+        return self._holders
+
+    def acquire(self) -> None:
+        with _COUNT_LOCK:
+            self._holders += 1
+
+    def release(self) -> None:
+        with _COUNT_LOCK:
+            self._holders -= 1
+
+    def copy(self) -> Buffer:
+        """A fresh, unshared, writable copy of this buffer on the same device."""
+        return Buffer(self.array.copy(), self.device)
+
+
+class Storage:
+    """The mutable identity shared by an owner and its mutable views.
+
+    Writers call :meth:`writable` under :attr:`lock`; it copies the Buffer first when
+    anyone else holds it, when it is read-only, or (for a new holder) when it escaped.
+    """
+
+    __slots__ = ("__weakref__", "buffer", "lock")
+    buffer: Buffer
+    lock: threading.Lock
+
+    def __init__(self, buffer: Buffer) -> None:
+        if buffer.escaped:
+            buffer = buffer.copy()
+        buffer.acquire()
+        self.buffer = buffer
+        self.lock = threading.Lock()
+
+    @classmethod
+    def adopt(cls, buffer: Buffer) -> Storage:
+        """The first Storage over a new Buffer: it takes the Buffer without copying."""
+        if buffer._holders:
+            raise ValueError("adopt() takes a Buffer that nobody holds yet")
+        self = cls.__new__(cls)
+        buffer._holders = 1
+        self.buffer = buffer
+        self.lock = threading.Lock()
+        return self
+
+    @classmethod
+    def fresh(cls, array: np.ndarray[Any, Any], device: Device) -> Storage:
+        """A Storage over a new Buffer around ``array``, which nobody else holds."""
+        return cls.adopt(Buffer(array, device))
+
+    def __del__(self) -> None:
+        buf = getattr(self, "buffer", None)
+        if buf is not None:
+            buf.release()
+
+    def writable(self) -> Buffer:
+        """The Buffer to write into, made exclusive first. Call with :attr:`lock` held."""
+        buf = self.buffer
+        if buf._holders == 1 and not buf.readonly:
+            return buf
+        new = buf.copy()
+        new._holders = 1
+        self.buffer = new
+        buf.release()
+        _STATS.copies += 1
+        _STATS.bytes += new.nbytes
+        if _STATS.warn_above is not None and new.nbytes > _STATS.warn_above:
+            warnings.warn(
+                f"a write copied a shared buffer of {new.nbytes} bytes (copy-on-write): a "
+                "clone, frozen view or read-only export of it is still alive; delete it, or "
+                "write through view_mut() before taking views",
+                CopyOnWriteWarning,
+                stacklevel=4,
+            )
+        return new
+
+    def escape(self) -> Buffer:
+        """Make the Buffer exclusive and mark it escaped. Call with :attr:`lock` held."""
+        buf = self.writable()
+        buf.escaped = True
+        return buf

@@ -1,0 +1,1026 @@
+"""The user-facing tensor types: TensorView (frozen), TensorViewMut (aliasing) and Tensor.
+
+``TensorView`` is the base of both others and holds every reading operation; the write
+operations live in ``_Writable``, the one base that ``Tensor`` and ``TensorViewMut``
+share. Every tensor object has a Storage: owners and their mutable views share one,
+while clones and frozen views hold Storages of their own over the same Buffer, so any
+write first makes its Buffer exclusive (copy-on-write; see DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, overload
+
+import numpy as np
+from typing_extensions import Self
+
+from corten import _format
+from corten._convert import array_for, cast_checked, scalar_for
+from corten._reductions import _Reductions
+from corten._typing import DT, NewD, NewDT, AnyRank, D, R
+from corten.devices import Cpu, Cuda, Device, cpu, cuda, require_available
+from corten.dtypes import _BY_NUMPY, Bool, DType, as_dtype
+from corten.errors import (
+    DeviceMismatchError,
+    DTypeError,
+    ReadOnlyError,
+    ShapeError,
+    TensorIndexError,
+)
+from corten.layout import (
+    contiguous_strides,
+    extent,
+    is_contiguous,
+    normalize_axes,
+    normalize_axis,
+)
+from corten.storage import Buffer, Storage
+
+__all__ = ["CannotWriteToTensorView", "Tensor", "TensorView", "TensorViewMut"]
+
+Array = np.ndarray[Any, Any]
+Scalar = bool | int | float
+_BASIC_TYPES: Final = (int, np.integer, slice, type(Ellipsis), type(None))
+
+
+class CannotWriteToTensorView:
+    """What static checkers see as the result of an in-place operator on a TensorView.
+
+    Writing ``v += 1`` where ``v`` is a frozen view is reported as assigning this type to
+    ``v``; at run time it raises :class:`~corten.errors.ReadOnlyError`.
+    """
+
+    __slots__ = ()
+
+
+def _array_at(buf: Buffer, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> Array:
+    root = buf.array
+    isz = root.itemsize
+    if off == 0 and len(root) == _numel(shape) and is_contiguous(shape, strides):
+        return root.reshape(shape)
+    return np.ndarray(
+        shape, root.dtype, buffer=root, offset=off * isz, strides=[s * isz for s in strides]
+    )
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _is_basic(idx: object) -> bool:
+    if isinstance(idx, tuple):
+        return all(isinstance(i, _BASIC_TYPES) and not isinstance(i, bool) for i in idx)
+    return isinstance(idx, _BASIC_TYPES) and not isinstance(idx, bool)
+
+
+def _np_index(idx: object) -> Any:
+    """An index with tensors replaced by NumPy arrays, for advanced indexing."""
+    if isinstance(idx, TensorView):
+        return idx._np()
+    if isinstance(idx, tuple):
+        return tuple(i._np() if isinstance(i, TensorView) else i for i in idx)
+    return idx
+
+
+def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorIndexError:
+    return TensorIndexError(f"invalid index {idx!r} for a tensor of shape {shape}: {exc}")
+
+
+def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
+    """Wrap a fresh NumPy result (owned by nobody else) as a Tensor."""
+    if not arr.flags.c_contiguous or arr.base is not None and not arr.flags.owndata:
+        arr = np.ascontiguousarray(arr)
+    t = object.__new__(Tensor)
+    dtype = _BY_NUMPY[arr.dtype]
+    storage = Storage.fresh(arr.reshape(-1), device)
+    t._storage = storage
+    t._shape = arr.shape
+    t._strides = contiguous_strides(arr.shape)
+    t._offset = 0
+    t._dtype = dtype
+    t._device = device
+    t._cache = (storage.buffer, arr)
+    return t
+
+
+class TensorView(_Reductions[DT, R, D]):
+    """A frozen, read-only tensor: what ``t.view()`` and ``t[...]`` return.
+
+    It keeps the data it saw: a later write to its owner copies the owner away. It has
+    no mutating methods; a function that only reads should take ``TensorView[...]``,
+    which accepts owners and mutable views too.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> t = ct.tensor([1.0, 2.0, 3.0])
+    >>> v = t.view()
+    >>> t.fill_(0.0)
+    >>> v.tolist(), t.tolist()
+    ([1.0, 2.0, 3.0], [0.0, 0.0, 0.0])
+    """
+
+    __slots__ = ("_cache", "_device", "_dtype", "_offset", "_shape", "_storage", "_strides")
+    __array_priority__ = 1000
+    __hash__ = None  # type: ignore[assignment]
+
+    _storage: Storage
+    _shape: tuple[int, ...]
+    _strides: tuple[int, ...]
+    _offset: int
+    _dtype: DType
+    _device: Device
+    _cache: tuple[Buffer, Array] | None
+
+    def __init__(self) -> None:
+        raise TypeError(
+            f"{type(self).__name__} cannot be constructed directly; use ct.tensor, ct.zeros, "
+            "ct.from_numpy or another factory"
+        )
+
+    @classmethod
+    def _new(
+        cls,
+        storage: Storage,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        offset: int,
+        dtype: DType,
+    ) -> Self:
+        """The one validating constructor: every tensor object is made here."""
+        if len(shape) != len(strides):
+            raise ShapeError(f"shape {shape} and strides {strides} differ in length")
+        lo, hi = extent(shape, strides, offset)
+        if lo < 0 or hi > len(storage.buffer.array):
+            raise ShapeError(
+                f"layout shape={shape} strides={strides} offset={offset} reaches elements "
+                f"{lo}..{hi - 1}, outside the buffer of {len(storage.buffer.array)} elements"
+            )
+        self = object.__new__(cls)
+        self._storage = storage
+        self._shape = shape
+        self._strides = strides
+        self._offset = offset
+        self._dtype = dtype
+        self._device = storage.buffer.device
+        self._cache = None
+        return self
+
+    # ----------------------------------------------------------------- properties
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension."""
+        return self._shape
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """The step of each dimension, in elements (negative for reversed views)."""
+        return self._strides
+
+    @property
+    def offset(self) -> int:
+        """The position of the first element in the underlying buffer, in elements."""
+        return self._offset
+
+    @property
+    def dtype(self) -> DT:
+        """The element type, such as ``ct.float32``."""
+        return self._dtype  # type: ignore[return-value]
+
+    @property
+    def device(self) -> D:
+        """The device that holds the data, such as ``ct.cpu``."""
+        return self._device  # type: ignore[return-value]
+
+    @property
+    def ndim(self) -> int:
+        """The rank: the number of dimensions."""
+        return len(self._shape)
+
+    @property
+    def numel(self) -> int:
+        """The number of elements."""
+        return _numel(self._shape)
+
+    @property
+    def itemsize(self) -> int:
+        """The size of one element in bytes."""
+        return self._dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """The size of the elements in bytes (``numel * itemsize``)."""
+        return _numel(self._shape) * self._dtype.itemsize
+
+    @property
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in row-major order without gaps."""
+        return is_contiguous(self._shape, self._strides)
+
+    # ----------------------------------------------------------------- internals
+
+    def _np(self) -> Array:
+        """The elements as a NumPy array over the current buffer. Never handed out."""
+        buf = self._storage.buffer
+        cache = self._cache
+        if cache is not None and cache[0] is buf:
+            return cache[1]
+        arr = _array_at(buf, self._shape, self._strides, self._offset)
+        self._cache = (buf, arr)
+        return arr
+
+    def _np_buf(self) -> tuple[Buffer, Array]:
+        """The current buffer and the elements as a NumPy array over it."""
+        buf = self._storage.buffer
+        cache = self._cache
+        if cache is None or cache[0] is not buf:
+            cache = (buf, _array_at(buf, self._shape, self._strides, self._offset))
+            self._cache = cache
+        return cache
+
+    def _frozen_storage(self) -> Storage:
+        """A Storage of its own over this tensor's current Buffer, for a frozen result."""
+        return Storage(self._storage.buffer)
+
+    def _derive(self, sub: Array, root: Array, storage: Storage) -> Any:
+        """A tensor of this tensor's view class over ``sub``, a NumPy view into ``root``.
+
+        The layout is read off ``sub`` relative to ``root``; ``storage`` holds ``root``'s
+        buffer or an exact copy of it, so the same layout is valid there.
+        """
+        isz = root.itemsize
+        if sub.size:
+            delta = sub.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            offset = delta // isz
+        else:
+            offset = self._offset
+        strides = tuple(s // isz for s in sub.strides)
+        return self._view_class()._new(storage, sub.shape, strides, offset, self._dtype)
+
+    def _view_class(self) -> type[TensorView[Any, Any, Any]]:
+        return TensorView
+
+    def _check_other(self, other: TensorView[Any, Any, Any]) -> Array:
+        if other._device != self._device:
+            raise DeviceMismatchError(
+                f"tensors on different devices: {self._device} and {other._device}; "
+                f"move one with .to({str(self._device)!r})"
+            )
+        if other._dtype is not self._dtype:
+            raise DTypeError(
+                f"dtypes differ: {self._dtype.name} and {other._dtype.name}; corten does not "
+                f"promote implicitly: convert one with .astype(ct.{self._dtype.name})"
+            )
+        return other._np()
+
+    def _operand(self, other: object) -> Any:
+        """The NumPy operand for ``other``: a checked tensor, array or scalar."""
+        if isinstance(other, TensorView):
+            return self._check_other(other)
+        if isinstance(other, np.ndarray):
+            if self._device.kind != "cpu":
+                raise DeviceMismatchError(
+                    f"a NumPy array lives on the cpu, the tensor on {self._device}"
+                )
+            if other.dtype != self._dtype.numpy:
+                raise DTypeError(
+                    f"dtypes differ: {self._dtype.name} and NumPy {other.dtype}; corten does "
+                    "not promote implicitly: convert with .astype(...)"
+                )
+            return other
+        return scalar_for(other, self._dtype)
+
+    def _binary(self, other: object, ufunc: np.ufunc, reflected: bool = False) -> Any:
+        b = self._operand(other)
+        a = self._np()
+        try:
+            out = ufunc(b, a) if reflected else ufunc(a, b)
+        except ValueError as exc:
+            raise ShapeError(
+                f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
+            ) from exc
+        return _result(out, self._device)
+
+    def _checked_binary(
+        self, other: object, ufunc: np.ufunc, reflected: bool = False
+    ) -> Tensor[Any, Any, Any]:
+        """Binary operations with a dtype precondition and silenced NumPy warnings."""
+        _check_ufunc_dtype(ufunc, self._dtype)
+        b = self._operand(other)
+        _check_pow(ufunc, self._dtype, b if not reflected else self._np())
+        a = self._np()
+        try:
+            with np.errstate(all="ignore"):
+                out = ufunc(b, a) if reflected else ufunc(a, b)
+        except ValueError as exc:
+            raise ShapeError(
+                f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
+            ) from exc
+        return _result(out, self._device)
+
+    def _unary(self, ufunc: np.ufunc) -> Tensor[DT, R, D]:
+        _check_ufunc_dtype(ufunc, self._dtype)
+        return _result(ufunc(self._np()), self._device)
+
+    # ----------------------------------------------------------------- conversions
+
+    def numpy(self, *, writable: Literal[False] = False) -> Array:
+        """The elements as a NumPy array that shares memory with this tensor.
+
+        The array is read-only and keeps seeing what this tensor holds now; a later write
+        to the tensor copies the tensor away. Frozen views cannot export writable arrays.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> a = ct.tensor([1, 2]).numpy()
+        >>> a.flags.writeable
+        False
+        """
+        if writable:
+            raise ReadOnlyError(
+                "a TensorView is frozen and cannot export a writable array; take "
+                ".clone().numpy(writable=True) or use the owner's view_mut()"
+            )
+        return self._export_readonly()
+
+    def _export_readonly(self) -> Array:
+        self._require_host("numpy()")
+        buf = self._storage.buffer
+        buf.acquire()
+        arr = _array_at(buf, self._shape, self._strides, self._offset)
+        arr.flags.writeable = False
+        weakref.finalize(arr, buf.release)
+        return arr
+
+    def _require_host(self, what: str) -> None:
+        if self._device.kind != "cpu":
+            raise DeviceMismatchError(
+                f"{what} needs the data on the cpu, the tensor is on {self._device}; "
+                "call .to_cpu() first"
+            )
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Array:
+        self._require_host("__array__")
+        if copy:
+            arr = np.array(self._np(), dtype=dtype, copy=True)
+        else:
+            arr = self._export_readonly()
+            if dtype is not None and np.dtype(dtype) != arr.dtype:
+                if copy is False:
+                    raise ValueError(
+                        f"converting {self._dtype.name} to {np.dtype(dtype)} needs a copy"
+                    )
+                arr = arr.astype(dtype)
+        return arr
+
+    def tolist(self) -> Any:
+        """The elements as nested Python lists (a Python scalar for rank 0).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
+        self._require_host("tolist()")
+        return self._np().tolist()
+
+    def item(self) -> Any:
+        """The single element as a Python scalar.
+
+        Raises
+        ------
+        ShapeError
+            If the tensor does not hold exactly one element.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([[7]]).item()
+        7
+        """
+        if self.numel != 1:
+            raise ShapeError(
+                f"item() needs exactly one element, the tensor has shape {self._shape}"
+            )
+        self._require_host("item()")
+        return self._np().reshape(-1)[0].item()
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of a rank-0 tensor; use .item()")
+        return self._shape[0]
+
+    def __iter__(self) -> Iterator[TensorView[DT, AnyRank, D]]:
+        if not self._shape:
+            raise TypeError("iteration over a rank-0 tensor; use .item()")
+        for i in range(self._shape[0]):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        if self.numel != 1:
+            raise ShapeError(
+                f"the truth value of a tensor of shape {self._shape} is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __index__(self) -> int:
+        if not self._dtype.is_integer:
+            raise DTypeError(f"only integer tensors can be used as an index, got {self._dtype}")
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        return _format.tensor_repr(self._np(), self._dtype.name, self._device)
+
+    def __str__(self) -> str:
+        return _format.tensor_str(self._np())
+
+    # ----------------------------------------------------------------- copies and views
+
+    def clone(self) -> Tensor[DT, R, D]:
+        """An independent owner of the same elements, made in O(1).
+
+        The clone shares the buffer until one side writes; the writer then copies.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.tensor([1, 2, 3])
+        >>> c = t.clone()
+        >>> c += 10
+        >>> t.tolist(), c.tolist()
+        ([1, 2, 3], [11, 12, 13])
+        """
+        return Tensor._new(
+            self._frozen_storage(), self._shape, self._strides, self._offset, self._dtype
+        )
+
+    def view(self) -> TensorView[DT, R, D]:
+        """A frozen view of the elements as they are now (zero-copy).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2,))
+        >>> v = t.view()
+        >>> t += 1.0
+        >>> v.tolist()
+        [0.0, 0.0]
+        """
+        return TensorView._new(
+            self._frozen_storage(), self._shape, self._strides, self._offset, self._dtype
+        )
+
+    def contiguous(self) -> Tensor[DT, R, D]:
+        """An owner whose elements are row-major; O(1) when they already are.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.arange(6).reshape_copy((2, 3)).contiguous().is_contiguous
+        True
+        """
+        if self.is_contiguous:
+            return self.clone()
+        return _result(np.ascontiguousarray(self._np()), self._device)
+
+    def reshape_copy(self, shape: int | Sequence[int]) -> Tensor[DT, AnyRank, D]:
+        """A new owner with the same elements in row-major order and another shape.
+
+        Raises
+        ------
+        ShapeError
+            If the number of elements differs.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.arange(6).reshape_copy((2, 3)).shape
+        (2, 3)
+        """
+        from corten.layout import normalize_shape
+
+        dims = normalize_shape(shape)
+        if _numel(dims) != self.numel:
+            raise ShapeError(
+                f"cannot reshape a tensor of shape {self._shape} ({self.numel} elements) "
+                f"into {dims} ({_numel(dims)} elements)"
+            )
+        return _result(np.array(self._np().reshape(dims), copy=True), self._device)
+
+    def astype(self, dtype: NewDT) -> Tensor[NewDT, R, D]:
+        """The elements converted to ``dtype``, as a new owner (O(1) if already ``dtype``).
+
+        Conversions follow NumPy's casting: floats to integers truncate toward zero,
+        and out-of-range values wrap or saturate as NumPy's do.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1.7, -2.5]).astype(ct.int32).tolist()
+        [1, -2]
+        """
+        target = as_dtype(dtype)
+        if target is self._dtype:
+            return self.clone()  # type: ignore[return-value]
+        with np.errstate(all="ignore"):
+            out = self._np().astype(target.numpy)
+        return _result(out, self._device)
+
+    def to(self, device: NewD) -> Tensor[DT, R, NewD]:
+        """This tensor on ``device``: an O(1) clone when it is there already.
+
+        Raises
+        ------
+        DeviceUnavailableError
+            If the device's backend cannot be used here.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1, 2]).to(ct.cpu).device
+        device('cpu')
+        """
+        from corten.devices import as_device
+
+        dev = as_device(device)
+        if dev == self._device:
+            return self.clone()  # type: ignore[return-value]
+        require_available(dev)
+        raise AssertionError("unreachable: no backend besides cpu is registered")
+
+    def to_cpu(self) -> Tensor[DT, R, Cpu]:
+        """This tensor on the CPU (``to(ct.cpu)``)."""
+        return self.to(cpu)
+
+    def to_cuda(self, index: int = 0) -> Tensor[DT, R, Cuda]:
+        """This tensor on GPU ``index`` (``to(ct.cuda(index))``)."""
+        return self.to(cuda(index))
+
+    @overload
+    def __getitem__(
+        self, idx: int | slice | None | tuple[int | slice | None, ...]
+    ) -> TensorView[DT, AnyRank, D]: ...
+    @overload
+    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
+    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
+        """NumPy indexing: basic indices give a zero-copy view, advanced ones a copy."""
+        buf, arr = self._np_buf()
+        if _is_basic(idx):
+            root = buf.array
+            try:
+                sub = arr[idx]  # type: ignore[index]
+            except IndexError as exc:
+                raise _index_error(exc, idx, self._shape) from exc
+            if not isinstance(sub, np.ndarray):
+                sub = arr[(*idx, ...) if isinstance(idx, tuple) else (idx, ...)]  # type: ignore[index]
+            return self._derive_view(sub, root)  # type: ignore[no-any-return]
+        try:
+            sub = arr[_np_index(idx)]
+        except IndexError as exc:
+            raise _index_error(exc, idx, self._shape) from exc
+        return _result(np.array(sub, copy=True), self._device)
+
+    def _derive_view(self, sub: Array, root: Array) -> Any:
+        return self._derive(sub, root, self._frozen_storage())
+
+    # ----------------------------------------------------------------- arithmetic
+
+    def __add__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._binary(other, np.add)  # type: ignore[no-any-return]
+
+    def __radd__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._binary(other, np.add, True)  # type: ignore[no-any-return]
+
+    def __sub__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.subtract)
+
+    def __rsub__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.subtract, True)
+
+    def __mul__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._binary(other, np.multiply)  # type: ignore[no-any-return]
+
+    def __rmul__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._binary(other, np.multiply, True)  # type: ignore[no-any-return]
+
+    def __truediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.true_divide)
+
+    def __rtruediv__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.true_divide, True)
+
+    def __floordiv__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.floor_divide)
+
+    def __rfloordiv__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.floor_divide, True)
+
+    def __mod__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.remainder)
+
+    def __rmod__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.remainder, True)
+
+    def __pow__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.power)
+
+    def __rpow__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.power, True)
+
+    def __and__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_and)
+
+    def __rand__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_and, True)
+
+    def __or__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_or)
+
+    def __ror__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_or, True)
+
+    def __xor__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_xor)
+
+    def __rxor__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.bitwise_xor, True)
+
+    def __neg__(self) -> Tensor[DT, R, D]:
+        return self._unary(np.negative)
+
+    def __pos__(self) -> Tensor[DT, R, D]:
+        return self.clone()
+
+    def __abs__(self) -> Tensor[DT, R, D]:
+        return self._unary(np.absolute)
+
+    def __invert__(self) -> Tensor[DT, R, D]:
+        return self._unary(np.invert)
+
+    def __eq__(  # type: ignore[override]
+        self, other: TensorView[DT, Any, D] | Scalar
+    ) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.equal)  # type: ignore[no-any-return]
+
+    def __ne__(  # type: ignore[override]
+        self, other: TensorView[DT, Any, D] | Scalar
+    ) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.not_equal)  # type: ignore[no-any-return]
+
+    def __lt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.less)  # type: ignore[no-any-return]
+
+    def __le__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.less_equal)  # type: ignore[no-any-return]
+
+    def __gt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.greater)  # type: ignore[no-any-return]
+
+    def __ge__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
+        return self._binary(other, np.greater_equal)  # type: ignore[no-any-return]
+
+    def allclose(
+        self, other: TensorView[DT, Any, D], *, rtol: float = 1e-5, atol: float = 1e-8
+    ) -> bool:
+        """Whether the elements equal ``other``'s within tolerances (NumPy's ``allclose``).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1.0, 2.0]).allclose(ct.tensor([1.0, 2.0000001]))
+        True
+        """
+        b = self._check_other(other)
+        try:
+            return bool(np.allclose(self._np(), b, rtol=rtol, atol=atol))
+        except ValueError as exc:
+            raise ShapeError(
+                f"shapes {self._shape} and {other.shape} cannot be broadcast together"
+            ) from exc
+
+    def array_equal(self, other: TensorView[DT, Any, D]) -> bool:
+        """Whether ``other`` has the same shape and the same elements.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1, 2]).array_equal(ct.tensor([1, 2]))
+        True
+        """
+        b = self._check_other(other)
+        return bool(np.array_equal(self._np(), b))
+
+    def _reduce(
+        self, name: str, axis: int | Sequence[int] | None, keepdims: bool
+    ) -> Tensor[Any, Any, D]:
+        arr = self._np()
+        if name in ("argmin", "argmax"):
+            if axis is not None and not isinstance(axis, (int, np.integer)):
+                raise DTypeError(f"{name} takes one int axis or None, got {axis!r}")
+            ax: Any = None if axis is None else normalize_axis(axis, self.ndim)
+        else:
+            ax = normalize_axes(axis, self.ndim)
+        if name == "mean" and not self._dtype.is_floating:
+            raise DTypeError(
+                f"mean() needs a floating dtype, the tensor is {self._dtype.name}; "
+                "convert it with .astype(ct.float32) or .astype(ct.float64)"
+            )
+        if name in ("min", "max", "argmin", "argmax") and arr.size == 0:
+            reduced = range(self.ndim) if ax is None else (ax if isinstance(ax, tuple) else (ax,))
+            if any(self._shape[i] == 0 for i in reduced):
+                raise ShapeError(f"{name}() of an empty tensor of shape {self._shape}")
+        fn = getattr(np, name)
+        out = fn(arr, axis=ax, keepdims=keepdims)
+        return _result(np.asarray(out), self._device)
+
+    if TYPE_CHECKING:
+        # Frozen views have no writing methods. The in-place operators are declared only
+        # so that static checkers reject ``v += x`` instead of rebinding ``v``.
+        def __iadd__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __isub__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __imul__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __itruediv__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __ifloordiv__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __imod__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __ipow__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __iand__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __ior__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __ixor__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+    else:
+
+        def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+            raise ReadOnlyError(
+                "a TensorView is frozen: it cannot be written. Write through the owner, "
+                "or through a mutable view from owner.view_mut()"
+            )
+
+        __setitem__ = fill_ = copy_ = _read_only
+        __iadd__ = __isub__ = __imul__ = __itruediv__ = __ifloordiv__ = _read_only
+        __imod__ = __ipow__ = __iand__ = __ior__ = __ixor__ = _read_only
+
+
+def _check_ufunc_dtype(ufunc: np.ufunc, dtype: DType) -> None:
+    kind = dtype.kind
+    if ufunc is np.true_divide and kind != "f":
+        raise DTypeError(
+            f"true division needs a floating dtype, the tensor is {dtype.name}; use // for "
+            "integer division or convert with .astype(ct.float32)"
+        )
+    if ufunc in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert) and kind == "f":
+        raise DTypeError(f"bitwise operations need an integer or bool dtype, got {dtype.name}")
+    if kind == "b" and ufunc in (
+        np.subtract,
+        np.negative,
+        np.floor_divide,
+        np.remainder,
+        np.power,
+    ):
+        raise DTypeError(
+            f"{ufunc.__name__} is not defined for bool tensors; use ^ or ~, or convert with "
+            ".astype(ct.uint8)"
+        )
+
+
+def _check_pow(ufunc: np.ufunc, dtype: DType, exponent: Any) -> None:
+    if ufunc is np.power and dtype.is_integer and np.any(np.asarray(exponent) < 0):
+        raise DTypeError(
+            "integers to negative integer powers are not allowed; convert the tensor with "
+            ".astype(ct.float64) first"
+        )
+
+
+class _Writable(TensorView[DT, R, D]):
+    """The write operations shared by Tensor and TensorViewMut (not by frozen views)."""
+
+    __slots__ = ()
+
+    def view_mut(self) -> TensorViewMut[DT, R, D]:
+        """A mutable view: writes through it are seen by this tensor, and the reverse.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((3,), dtype=ct.int32)
+        >>> m = t.view_mut()
+        >>> m += 5
+        >>> t.tolist()
+        [5, 5, 5]
+        """
+        return TensorViewMut._new(
+            self._storage, self._shape, self._strides, self._offset, self._dtype
+        )
+
+    def _frozen_storage(self) -> Storage:
+        st = self._storage
+        with st.lock:
+            return Storage(st.buffer)
+
+    def _write(self, fn: Callable[[Array], object]) -> None:
+        """Run ``fn`` on this tensor's elements after making its buffer exclusive."""
+        st = self._storage
+        with st.lock:
+            buf = st.writable()
+            cache = self._cache
+            if cache is not None and cache[0] is buf:
+                out = cache[1]
+            else:
+                out = _array_at(buf, self._shape, self._strides, self._offset)
+                self._cache = (buf, out)
+            fn(out)
+
+    def numpy(self, *, writable: bool = False) -> Array:  # type: ignore[override]
+        """The elements as a NumPy array that shares memory with this tensor.
+
+        By default the array is read-only. With ``writable=True`` the array is a writable
+        alias: the tensor's buffer is made exclusive and marked escaped, so later clones
+        and frozen views of it copy eagerly (corten cannot see writes made through it).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2,), dtype=ct.int64)
+        >>> a = t.numpy(writable=True)
+        >>> a[0] = 7
+        >>> t.tolist()
+        [7, 0]
+        """
+        if not writable:
+            return self._export_readonly()
+        self._require_host("numpy(writable=True)")
+        st = self._storage
+        with st.lock:
+            buf = st.escape()
+            return _array_at(buf, self._shape, self._strides, self._offset)
+
+    def fill_(self, value: Scalar) -> None:
+        """Set every element to ``value`` (which must fit the dtype).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2, 2), dtype=ct.uint8)
+        >>> t.fill_(255)
+        >>> t.tolist()
+        [[255, 255], [255, 255]]
+        """
+        v = scalar_for(value, self._dtype)
+        self._write(lambda out: out.fill(v))
+
+    def copy_(self, src: TensorView[DT, Any, D]) -> None:
+        """Copy ``src``'s elements into this tensor, broadcasting ``src``.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2, 2))
+        >>> t.copy_(ct.tensor([1.0, 2.0]))
+        >>> t.tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+        """
+        b = self._check_other(src)
+        self._check_broadcast_into(b.shape, self._shape)
+        self._write(lambda out: np.copyto(out, b))
+
+    def _check_broadcast_into(self, src: tuple[int, ...], dst: tuple[int, ...]) -> None:
+        try:
+            ok = np.broadcast_shapes(src, dst) == dst
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ShapeError(f"a value of shape {src} cannot be broadcast into shape {dst}")
+
+    def _value_array(self, value: object) -> Any:
+        if isinstance(value, TensorView):
+            return self._check_other(value)
+        if isinstance(value, (bool, int, float, np.generic)):
+            return scalar_for(value, self._dtype)
+        if isinstance(value, np.ndarray):
+            return cast_checked(value, self._dtype)
+        return array_for(value, self._dtype)
+
+    def __setitem__(self, idx: object, value: object) -> None:
+        """NumPy assignment with broadcasting; nothing is written if anything is wrong."""
+        arr = self._np()
+        np_idx = idx if _is_basic(idx) else _np_index(idx)
+        try:
+            target_shape = np.shape(arr[np_idx])
+        except IndexError as exc:
+            raise _index_error(exc, idx, self._shape) from exc
+        val = self._value_array(value)
+        self._check_broadcast_into(np.shape(val), target_shape)
+
+        def assign(out: Array) -> None:
+            out[np_idx] = val
+
+        self._write(assign)
+
+    def _inplace(self, other: object, ufunc: np.ufunc) -> Self:
+        _check_ufunc_dtype(ufunc, self._dtype)
+        b = self._operand(other)
+        _check_pow(ufunc, self._dtype, b)
+        self._check_broadcast_into(np.shape(b), self._shape)
+
+        def apply(out: Array) -> None:
+            with np.errstate(all="ignore"):
+                ufunc(out, b, out=out)
+
+        self._write(apply)
+        return self
+
+    def __iadd__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.add)
+
+    def __isub__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.subtract)
+
+    def __imul__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.multiply)
+
+    def __itruediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.true_divide)
+
+    def __ifloordiv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.floor_divide)
+
+    def __imod__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.remainder)
+
+    def __ipow__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.power)
+
+    def __iand__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.bitwise_and)
+
+    def __ior__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.bitwise_or)
+
+    def __ixor__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+        return self._inplace(other, np.bitwise_xor)
+
+
+class TensorViewMut(_Writable[DT, R, D]):
+    """A writable alias of an owner: writes are seen by the owner and its other mutable
+    views, and by no clone or frozen view.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> t = ct.zeros((2, 3), dtype=ct.int32)
+    >>> row = t.view_mut()[1]
+    >>> row.fill_(4)
+    >>> t.tolist()
+    [[0, 0, 0], [4, 4, 4]]
+    """
+
+    __slots__ = ()
+
+    def _view_class(self) -> type[TensorView[Any, Any, Any]]:
+        return TensorViewMut
+
+    def _derive_view(self, sub: Array, root: Array) -> Any:
+        return self._derive(sub, root, self._storage)
+
+    @overload  # type: ignore[override]
+    def __getitem__(
+        self, idx: int | slice | None | tuple[int | slice | None, ...]
+    ) -> TensorViewMut[DT, AnyRank, D]: ...
+    @overload
+    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
+    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
+        return super().__getitem__(idx)
+
+
+class Tensor(_Writable[DT, R, D]):
+    """An owning tensor: an element type, a shape and a device, with value semantics.
+
+    ``clone()`` is O(1) and copies on the first write; ``t[...]`` and ``view()`` give
+    frozen views, ``view_mut()`` a writable alias. Make tensors with the factories
+    (``ct.tensor``, ``ct.zeros``, ``ct.from_numpy``, ...).
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> t = ct.tensor([[1, 2], [3, 4]], dtype=ct.uint8)
+    >>> t.shape, t.dtype, t.device
+    ((2, 2), corten.uint8, device('cpu'))
+    >>> (t + 1).tolist()
+    [[2, 3], [4, 5]]
+    """
+
+    __slots__ = ()
+
