@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
-from corten._typing import DT, D, R, AnyRank, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten._typing import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.dtypes import Bool, Int64
 
 if TYPE_CHECKING:
@@ -28,9 +28,13 @@ class _Reductions(Generic[DT, R, D]):
         raise NotImplementedError
 
     @overload
-    def sum(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Any, Rank0, D]: ...
+    def sum(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Any, Rank0, D]: ...
     @overload
-    def sum(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[Any, R, D]: ...
+    def sum(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Any, R, D]: ...
     @overload
     def sum(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -48,11 +52,16 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Any, Rank3, D]: ...
     @overload
-    def sum(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, AnyRank, D]: ...
-    def sum(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def sum(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, AnyRank, D]: ...
+    def sum(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Sum of the elements over the given axes.
 
-        Integer and bool tensors sum in int64 (uint64 for unsigned), as in NumPy; floats keep their dtype (NumPy's pairwise summation).
+        Integer and bool tensors sum in int64 (uint64 for unsigned), as in NumPy; floats
+        keep their dtype and use NumPy's pairwise summation.
 
         Parameters
         ----------
@@ -76,9 +85,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("sum", axis, keepdims)
 
     @overload
-    def prod(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Any, Rank0, D]: ...
+    def prod(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Any, Rank0, D]: ...
     @overload
-    def prod(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[Any, R, D]: ...
+    def prod(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Any, R, D]: ...
     @overload
     def prod(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -96,8 +109,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Any, Rank3, D]: ...
     @overload
-    def prod(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, AnyRank, D]: ...
-    def prod(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def prod(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, AnyRank, D]: ...
+    def prod(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Product of the elements over the given axes.
 
         Integer and bool tensors multiply in int64 (uint64 for unsigned), as in NumPy.
@@ -124,9 +141,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("prod", axis, keepdims)
 
     @overload
-    def mean(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[DT, Rank0, D]: ...
+    def mean(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, Rank0, D]: ...
     @overload
-    def mean(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[DT, R, D]: ...
+    def mean(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[DT, R, D]: ...
     @overload
     def mean(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -144,8 +165,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[DT, Rank3, D]: ...
     @overload
-    def mean(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[DT, AnyRank, D]: ...
-    def mean(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def mean(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[DT, AnyRank, D]: ...
+    def mean(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Arithmetic mean over the given axes (floating dtypes only).
 
         An integer tensor raises DTypeError: convert it with ``astype`` first.
@@ -172,9 +197,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("mean", axis, keepdims)
 
     @overload
-    def min(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[DT, Rank0, D]: ...
+    def min(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, Rank0, D]: ...
     @overload
-    def min(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[DT, R, D]: ...
+    def min(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[DT, R, D]: ...
     @overload
     def min(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -192,8 +221,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[DT, Rank3, D]: ...
     @overload
-    def min(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[DT, AnyRank, D]: ...
-    def min(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def min(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[DT, AnyRank, D]: ...
+    def min(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Smallest element over the given axes.
 
         An empty reduction raises ShapeError.
@@ -220,9 +253,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("min", axis, keepdims)
 
     @overload
-    def max(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[DT, Rank0, D]: ...
+    def max(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, Rank0, D]: ...
     @overload
-    def max(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[DT, R, D]: ...
+    def max(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[DT, R, D]: ...
     @overload
     def max(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -240,8 +277,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[DT, Rank3, D]: ...
     @overload
-    def max(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[DT, AnyRank, D]: ...
-    def max(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def max(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[DT, AnyRank, D]: ...
+    def max(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Largest element over the given axes.
 
         An empty reduction raises ShapeError.
@@ -268,9 +309,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("max", axis, keepdims)
 
     @overload
-    def argmin(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Int64, Rank0, D]: ...
+    def argmin(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Int64, Rank0, D]: ...
     @overload
-    def argmin(self, axis: int | None = None, *, keepdims: Literal[True]) -> Tensor[Int64, R, D]: ...
+    def argmin(
+        self, axis: int | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Int64, R, D]: ...
     @overload
     def argmin(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -288,7 +333,9 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Int64, Rank3, D]: ...
     @overload
-    def argmin(self, axis: int | None = None, *, keepdims: bool = False) -> Tensor[Int64, AnyRank, D]: ...
+    def argmin(
+        self, axis: int | None = None, *, keepdims: bool = False
+    ) -> Tensor[Int64, AnyRank, D]: ...
     def argmin(self, axis: int | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
         """Flat index (axis None) or index along ``axis`` of the smallest element.
 
@@ -316,9 +363,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("argmin", axis, keepdims)
 
     @overload
-    def argmax(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Int64, Rank0, D]: ...
+    def argmax(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Int64, Rank0, D]: ...
     @overload
-    def argmax(self, axis: int | None = None, *, keepdims: Literal[True]) -> Tensor[Int64, R, D]: ...
+    def argmax(
+        self, axis: int | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Int64, R, D]: ...
     @overload
     def argmax(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -336,7 +387,9 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Int64, Rank3, D]: ...
     @overload
-    def argmax(self, axis: int | None = None, *, keepdims: bool = False) -> Tensor[Int64, AnyRank, D]: ...
+    def argmax(
+        self, axis: int | None = None, *, keepdims: bool = False
+    ) -> Tensor[Int64, AnyRank, D]: ...
     def argmax(self, axis: int | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
         """Flat index (axis None) or index along ``axis`` of the largest element.
 
@@ -364,9 +417,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("argmax", axis, keepdims)
 
     @overload
-    def all(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Bool, Rank0, D]: ...
+    def all(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Bool, Rank0, D]: ...
     @overload
-    def all(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[Bool, R, D]: ...
+    def all(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Bool, R, D]: ...
     @overload
     def all(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -384,8 +441,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Bool, Rank3, D]: ...
     @overload
-    def all(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Bool, AnyRank, D]: ...
-    def all(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def all(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Bool, AnyRank, D]: ...
+    def all(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Whether every element is nonzero, over the given axes.
 
         Results are bool.
@@ -412,9 +473,13 @@ class _Reductions(Generic[DT, R, D]):
         return self._reduce("all", axis, keepdims)
 
     @overload
-    def any(self, axis: None = None, *, keepdims: Literal[False] = False) -> Tensor[Bool, Rank0, D]: ...
+    def any(
+        self, axis: None = None, *, keepdims: Literal[False] = False
+    ) -> Tensor[Bool, Rank0, D]: ...
     @overload
-    def any(self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]) -> Tensor[Bool, R, D]: ...
+    def any(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
+    ) -> Tensor[Bool, R, D]: ...
     @overload
     def any(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -432,8 +497,12 @@ class _Reductions(Generic[DT, R, D]):
         self: _Reductions[Any, Rank4, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Bool, Rank3, D]: ...
     @overload
-    def any(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Bool, AnyRank, D]: ...
-    def any(self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False) -> Tensor[Any, Any, D]:
+    def any(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Bool, AnyRank, D]: ...
+    def any(
+        self, axis: int | Sequence[int] | None = None, *, keepdims: bool = False
+    ) -> Tensor[Any, Any, D]:
         """Whether any element is nonzero, over the given axes.
 
         Results are bool.
@@ -458,4 +527,3 @@ class _Reductions(Generic[DT, R, D]):
         (True, [True, False])
         """
         return self._reduce("any", axis, keepdims)
-

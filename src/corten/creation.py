@@ -13,9 +13,9 @@ from typing import Any, overload
 import numpy as np
 
 from corten._convert import array_for, infer_dtype, scalar_for
-from corten._typing import NewD, NewDT, AnyRank, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten._typing import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.devices import Device, as_device, cpu, require_available
-from corten.dtypes import DType, as_dtype, bool_, float32, int64
+from corten.dtypes import DType, Float32, as_dtype, bool_, float32, int64
 from corten.errors import DTypeError, ShapeError
 from corten.layout import contiguous_strides, extent, normalize_shape, numel
 from corten.storage import Buffer, Storage
@@ -50,12 +50,12 @@ def _device(device: object) -> Device:
 def _owner(arr: np.ndarray[Any, Any], device: Device) -> Tensor[Any, Any, Any]:
     """An owning tensor over ``arr``, a fresh C-contiguous array that nobody else holds."""
     storage = Storage.fresh(arr.reshape(-1), device)
-    return Tensor._new(
-        storage, arr.shape, contiguous_strides(arr.shape), 0, as_dtype(arr.dtype)
-    )
+    return Tensor._new(storage, arr.shape, contiguous_strides(arr.shape), 0, as_dtype(arr.dtype))
 
 
-def _filled(shape: object, dtype: object, device: object, fill: Any | None) -> Tensor[Any, Any, Any]:
+def _filled(
+    shape: object, dtype: object, device: object, fill: Any | None
+) -> Tensor[Any, Any, Any]:
     dims = normalize_shape(shape)  # type: ignore[arg-type]
     dt = as_dtype(dtype)
     dev = _device(device)
@@ -90,6 +90,7 @@ def empty(
 def empty(
     shape: Sequence[int], dtype: NewDT = ..., device: NewD = ...
 ) -> Tensor[NewDT, AnyRank, NewD]: ...
+
 
 def empty(shape: Any, dtype: Any = float32, device: Any = cpu) -> Tensor[Any, Any, Any]:
     """A new tensor whose elements are not initialized.
@@ -137,6 +138,7 @@ def zeros(
     shape: Sequence[int], dtype: NewDT = ..., device: NewD = ...
 ) -> Tensor[NewDT, AnyRank, NewD]: ...
 
+
 def zeros(shape: Any, dtype: Any = float32, device: Any = cpu) -> Tensor[Any, Any, Any]:
     """A new tensor of zeros.
 
@@ -183,6 +185,7 @@ def ones(
     shape: Sequence[int], dtype: NewDT = ..., device: NewD = ...
 ) -> Tensor[NewDT, AnyRank, NewD]: ...
 
+
 def ones(shape: Any, dtype: Any = float32, device: Any = cpu) -> Tensor[Any, Any, Any]:
     """A new tensor of ones.
 
@@ -222,12 +225,16 @@ def full(
 ) -> Tensor[Any, Rank3, NewD]: ...
 @overload
 def full(
-    shape: tuple[int, int, int, int], fill_value: Scalar, dtype: DType | None = ..., device: NewD = ...
+    shape: tuple[int, int, int, int],
+    fill_value: Scalar,
+    dtype: DType | None = ...,
+    device: NewD = ...,
 ) -> Tensor[Any, Rank4, NewD]: ...
 @overload
 def full(
     shape: Sequence[int], fill_value: Scalar, dtype: DType | None = ..., device: NewD = ...
 ) -> Tensor[Any, AnyRank, NewD]: ...
+
 
 def full(
     shape: Any, fill_value: Scalar, dtype: DType | None = None, device: Any = cpu
@@ -351,9 +358,17 @@ def arange(
     return _owner(array_for(arr, dt) if not dt.is_floating else arr.astype(dt.numpy), dev)
 
 
+@overload
 def eye(
-    n: int, m: int | None = None, *, dtype: NewDT = ..., device: NewD = ...
-) -> Tensor[NewDT, Rank2, NewD]:
+    n: int, m: int | None = None, *, dtype: None = None, device: NewD = ...
+) -> Tensor[Float32, Rank2, NewD]: ...
+@overload
+def eye(
+    n: int, m: int | None = None, *, dtype: NewDT, device: NewD = ...
+) -> Tensor[NewDT, Rank2, NewD]: ...
+def eye(
+    n: int, m: int | None = None, *, dtype: DType | None = None, device: Any = cpu
+) -> Tensor[Any, Rank2, Any]:
     """A 2-D tensor with ones on the diagonal and zeros elsewhere.
 
     Examples
@@ -362,16 +377,14 @@ def eye(
     >>> ct.eye(2, dtype=ct.int32).tolist()
     [[1, 0], [0, 1]]
     """
-    dt = as_dtype(float32 if dtype is ... else dtype)
-    dev = _device(cpu if device is ... else device)
+    dt = as_dtype(float32 if dtype is None else dtype)
+    dev = _device(device)
     dims = normalize_shape((n, n if m is None else m))
     return _owner(np.eye(dims[0], dims[1], dtype=dt.numpy), dev)
 
 
 @overload
-def tensor(
-    data: object, dtype: None = None, device: NewD = ...
-) -> Tensor[Any, AnyRank, NewD]: ...
+def tensor(data: object, dtype: None = None, device: NewD = ...) -> Tensor[Any, AnyRank, NewD]: ...
 @overload
 def tensor(data: object, dtype: NewDT, device: NewD = ...) -> Tensor[NewDT, AnyRank, NewD]: ...
 def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tensor[Any, Any, Any]:
@@ -461,7 +474,9 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
 
 
 def from_shape_vec(
-    shape: int | Sequence[int], data: Sequence[Any] | np.ndarray[Any, Any], dtype: DType | None = None
+    shape: int | Sequence[int],
+    data: Sequence[Any] | np.ndarray[Any, Any],
+    dtype: DType | None = None,
 ) -> Tensor[Any, AnyRank, Any]:
     """A tensor of ``shape`` from a flat sequence of its elements in row-major order.
 
@@ -506,7 +521,11 @@ def from_shape_fn(
 
 
 def allclose(
-    a: TensorView[Any, Any, Any], b: TensorView[Any, Any, Any], *, rtol: float = 1e-5, atol: float = 1e-8
+    a: TensorView[Any, Any, Any],
+    b: TensorView[Any, Any, Any],
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
 ) -> bool:
     """Whether two tensors are equal within tolerances (see ``TensorView.allclose``).
 

@@ -43,9 +43,7 @@ class Device:
         return self._index
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Device) and other.kind == self.kind and other._index == self._index
-        )
+        return isinstance(other, Device) and other.kind == self.kind and other._index == self._index
 
     def __hash__(self) -> int:
         return hash((self.kind, self._index))

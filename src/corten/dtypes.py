@@ -67,7 +67,7 @@ class DType:
     kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
     _instance: ClassVar[DType | None] = None
 
-    def __new__(cls) -> DType:  # noqa: PYI034 - singleton per class
+    def __new__(cls) -> DType:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance

@@ -19,7 +19,11 @@ from corten.devices import Device
 
 __all__ = ["Buffer", "CopyOnWriteWarning", "Storage", "cow_stats", "set_cow_warning"]
 
-_COUNT_LOCK: Final = threading.Lock()
+# Writers lock their Storage; the locks are striped over a fixed pool so that making a
+# Storage (on every operation's result) costs no lock allocation. A writer holds one
+# stripe at a time and never waits on another while holding it, so stripes cannot
+# deadlock.
+_STRIPES: Final = tuple(threading.Lock() for _ in range(64))
 
 
 class CopyOnWriteWarning(UserWarning):
@@ -72,7 +76,8 @@ def set_cow_warning(threshold_bytes: int | None) -> None:
 class Buffer:
     """One allocation on one device, shared by every Storage over it.
 
-    ``array`` is a flat NumPy array of the element type (on the CPU). ``escaped`` is set
+    ``array`` is a C-contiguous NumPy array of the element type (on the CPU); layouts
+    index its elements in row-major order, whatever its shape. ``escaped`` is set
     once a writable alias has left corten: from then on new holders copy eagerly.
     ``readonly`` marks memory corten must never write (a read-only NumPy array).
     """
@@ -82,7 +87,9 @@ class Buffer:
     device: Device
     escaped: bool
     readonly: bool
-    _holders: int
+    # One entry per holder. list.append and list.pop are atomic (under the GIL, and
+    # per object in free-threaded builds), so the count needs no lock of its own.
+    _holders: list[None]
 
     def __init__(
         self,
@@ -96,7 +103,7 @@ class Buffer:
         self.device = device
         self.escaped = escaped
         self.readonly = readonly
-        self._holders = 0
+        self._holders = []
 
     @property
     def nbytes(self) -> int:
@@ -105,15 +112,13 @@ class Buffer:
     @property
     def holders(self) -> int:
         """How many Storages and read-only exports hold this buffer now."""
-        return self._holders
+        return len(self._holders)
 
     def acquire(self) -> None:
-        with _COUNT_LOCK:
-            self._holders += 1
+        self._holders.append(None)
 
     def release(self) -> None:
-        with _COUNT_LOCK:
-            self._holders -= 1
+        self._holders.pop()
 
     def copy(self) -> Buffer:
         """A fresh, unshared, writable copy of this buffer on the same device."""
@@ -127,26 +132,28 @@ class Storage:
     anyone else holds it, when it is read-only, or (for a new holder) when it escaped.
     """
 
-    __slots__ = ("__weakref__", "buffer", "lock")
+    __slots__ = ("buffer",)
     buffer: Buffer
-    lock: threading.Lock
 
     def __init__(self, buffer: Buffer) -> None:
         if buffer.escaped:
             buffer = buffer.copy()
-        buffer.acquire()
+        buffer._holders.append(None)
         self.buffer = buffer
-        self.lock = threading.Lock()
+
+    @property
+    def lock(self) -> threading.Lock:
+        """The lock a writer holds while it makes the Buffer exclusive and writes."""
+        return _STRIPES[(id(self) >> 4) & 63]
 
     @classmethod
     def adopt(cls, buffer: Buffer) -> Storage:
         """The first Storage over a new Buffer: it takes the Buffer without copying."""
         if buffer._holders:
             raise ValueError("adopt() takes a Buffer that nobody holds yet")
+        buffer._holders.append(None)
         self = cls.__new__(cls)
-        buffer._holders = 1
         self.buffer = buffer
-        self.lock = threading.Lock()
         return self
 
     @classmethod
@@ -155,17 +162,17 @@ class Storage:
         return cls.adopt(Buffer(array, device))
 
     def __del__(self) -> None:
-        buf = getattr(self, "buffer", None)
+        buf = getattr(self, "buffer", None)  # None if construction failed
         if buf is not None:
-            buf.release()
+            buf._holders.pop()
 
     def writable(self) -> Buffer:
         """The Buffer to write into, made exclusive first. Call with :attr:`lock` held."""
         buf = self.buffer
-        if buf._holders == 1 and not buf.readonly:
+        if len(buf._holders) == 1 and not buf.readonly:
             return buf
         new = buf.copy()
-        new._holders = 1
+        new._holders.append(None)
         self.buffer = new
         buf.release()
         _STATS.copies += 1

@@ -9,17 +9,17 @@ write first makes its Buffer exclusive (copy-on-write; see DESIGN §2).
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, overload
 
 import numpy as np
-from typing_extensions import Self
 
 from corten import _format
 from corten._convert import array_for, cast_checked, scalar_for
 from corten._reductions import _Reductions
-from corten._typing import DT, NewD, NewDT, AnyRank, D, R
+from corten._typing import DT, AnyRank, D, NewD, NewDT, R
 from corten.devices import Cpu, Cuda, Device, cpu, cuda, require_available
 from corten.dtypes import _BY_NUMPY, Bool, DType, as_dtype
 from corten.errors import (
@@ -58,7 +58,7 @@ class CannotWriteToTensorView:
 def _array_at(buf: Buffer, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> Array:
     root = buf.array
     isz = root.itemsize
-    if off == 0 and len(root) == _numel(shape) and is_contiguous(shape, strides):
+    if off == 0 and root.size == _numel(shape) and is_contiguous(shape, strides):
         return root.reshape(shape)
     return np.ndarray(
         shape, root.dtype, buffer=root, offset=off * isz, strides=[s * isz for s in strides]
@@ -91,20 +91,39 @@ def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorI
     return TensorIndexError(f"invalid index {idx!r} for a tensor of shape {shape}: {exc}")
 
 
+_STRIDES_CACHE: dict[tuple[int, ...], tuple[int, ...]] = {}
+_new_object: Final = object.__new__
+
+
 def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
-    """Wrap a fresh NumPy result (owned by nobody else) as a Tensor."""
-    if not arr.flags.c_contiguous or arr.base is not None and not arr.flags.owndata:
+    """Wrap ``arr``, a fresh NumPy result that nobody else holds, as an owning Tensor.
+
+    This is the hot path of every operation, so it builds the objects directly; the
+    layout is row-major over the whole buffer and needs no validation.
+    """
+    if not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr)
-    t = object.__new__(Tensor)
-    dtype = _BY_NUMPY[arr.dtype]
-    storage = Storage.fresh(arr.reshape(-1), device)
+    shape = arr.shape
+    strides = _STRIDES_CACHE.get(shape)
+    if strides is None:
+        strides = contiguous_strides(shape)
+        if len(_STRIDES_CACHE) < 4096:
+            _STRIDES_CACHE[shape] = strides
+    buf = _new_object(Buffer)
+    buf.array = arr
+    buf.device = device
+    buf.escaped = buf.readonly = False
+    buf._holders = [None]
+    storage = _new_object(Storage)
+    storage.buffer = buf
+    t = _new_object(Tensor)
     t._storage = storage
-    t._shape = arr.shape
-    t._strides = contiguous_strides(arr.shape)
+    t._shape = shape
+    t._strides = strides
     t._offset = 0
-    t._dtype = dtype
+    t._dtype = _BY_NUMPY[arr.dtype]
     t._device = device
-    t._cache = (storage.buffer, arr)
+    t._cache = (buf, arr)
     return t
 
 
@@ -155,11 +174,12 @@ class TensorView(_Reductions[DT, R, D]):
         """The one validating constructor: every tensor object is made here."""
         if len(shape) != len(strides):
             raise ShapeError(f"shape {shape} and strides {strides} differ in length")
+        size = storage.buffer.array.size
         lo, hi = extent(shape, strides, offset)
-        if lo < 0 or hi > len(storage.buffer.array):
+        if lo < 0 or hi > size:
             raise ShapeError(
                 f"layout shape={shape} strides={strides} offset={offset} reaches elements "
-                f"{lo}..{hi - 1}, outside the buffer of {len(storage.buffer.array)} elements"
+                f"{lo}..{hi - 1}, outside the buffer of {size} elements"
             )
         self = object.__new__(cls)
         self._storage = storage
@@ -296,16 +316,47 @@ class TensorView(_Reductions[DT, R, D]):
             return other
         return scalar_for(other, self._dtype)
 
-    def _binary(self, other: object, ufunc: np.ufunc, reflected: bool = False) -> Any:
-        b = self._operand(other)
-        a = self._np()
+    def _binary(self, other: object, op: Callable[[Any, Any], Any], reflected: bool = False) -> Any:
+        """Elementwise ``op`` (from ``operator``) with ``other``: the fast path of + * ==."""
+        if type(other) in _TENSOR_TYPES:
+            o: TensorView[Any, Any, Any] = other  # type: ignore[assignment]
+            if o._dtype is self._dtype and o._device is self._device:
+                cache = o._cache
+                b = cache[1] if cache is not None and cache[0] is o._storage.buffer else o._np()
+            else:
+                b = self._check_other(o)
+        else:
+            b = self._operand(other)
+        cache = self._cache
+        a = cache[1] if cache is not None and cache[0] is self._storage.buffer else self._np()
         try:
-            out = ufunc(b, a) if reflected else ufunc(a, b)
+            out = op(b, a) if reflected else op(a, b)
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
             ) from exc
-        return _result(out, self._device)
+        # Inlined _result: this is the hot path of small operations.
+        shape = out.shape
+        strides = _STRIDES_CACHE.get(shape)
+        if strides is None or (len(shape) > 1 and not out.flags.c_contiguous):
+            return _result(out, self._device)
+        device = self._device
+        buf = _new_object(Buffer)
+        buf.array = out
+        buf.device = device
+        buf.escaped = buf.readonly = False
+        buf._holders = [None]
+        storage = _new_object(Storage)
+        storage.buffer = buf
+        t = _new_object(Tensor)
+        t._storage = storage
+        t._shape = shape
+        t._strides = strides
+        t._offset = 0
+        t._dtype = self._dtype if out.dtype is self._dtype.numpy else _BY_NUMPY[out.dtype]
+        t._device = device
+        t._cache = (buf, out)
+        return t
 
     def _checked_binary(
         self, other: object, ufunc: np.ufunc, reflected: bool = False
@@ -573,22 +624,22 @@ class TensorView(_Reductions[DT, R, D]):
 
     @overload
     def __getitem__(
-        self, idx: int | slice | None | tuple[int | slice | None, ...]
+        self, idx: int | slice | tuple[int | slice | None, ...] | None
     ) -> TensorView[DT, AnyRank, D]: ...
     @overload
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
         """NumPy indexing: basic indices give a zero-copy view, advanced ones a copy."""
         buf, arr = self._np_buf()
-        if _is_basic(idx):
-            root = buf.array
+        key: Any = idx
+        if _is_basic(key):
             try:
-                sub = arr[idx]  # type: ignore[index]
+                sub = arr[key]
             except IndexError as exc:
                 raise _index_error(exc, idx, self._shape) from exc
             if not isinstance(sub, np.ndarray):
-                sub = arr[(*idx, ...) if isinstance(idx, tuple) else (idx, ...)]  # type: ignore[index]
-            return self._derive_view(sub, root)  # type: ignore[no-any-return]
+                sub = arr[(*key, ...) if isinstance(key, tuple) else (key, ...)]
+            return self._derive_view(sub, buf.array)  # type: ignore[no-any-return]
         try:
             sub = arr[_np_index(idx)]
         except IndexError as exc:
@@ -601,10 +652,10 @@ class TensorView(_Reductions[DT, R, D]):
     # ----------------------------------------------------------------- arithmetic
 
     def __add__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, np.add)  # type: ignore[no-any-return]
+        return self._binary(other, operator.add)  # type: ignore[no-any-return]
 
     def __radd__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, np.add, True)  # type: ignore[no-any-return]
+        return self._binary(other, operator.add, True)  # type: ignore[no-any-return]
 
     def __sub__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.subtract)
@@ -613,10 +664,10 @@ class TensorView(_Reductions[DT, R, D]):
         return self._checked_binary(other, np.subtract, True)
 
     def __mul__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, np.multiply)  # type: ignore[no-any-return]
+        return self._binary(other, operator.mul)  # type: ignore[no-any-return]
 
     def __rmul__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, np.multiply, True)  # type: ignore[no-any-return]
+        return self._binary(other, operator.mul, True)  # type: ignore[no-any-return]
 
     def __truediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.true_divide)
@@ -675,24 +726,24 @@ class TensorView(_Reductions[DT, R, D]):
     def __eq__(  # type: ignore[override]
         self, other: TensorView[DT, Any, D] | Scalar
     ) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.equal)  # type: ignore[no-any-return]
+        return self._binary(other, operator.eq)  # type: ignore[no-any-return]
 
     def __ne__(  # type: ignore[override]
         self, other: TensorView[DT, Any, D] | Scalar
     ) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.not_equal)  # type: ignore[no-any-return]
+        return self._binary(other, operator.ne)  # type: ignore[no-any-return]
 
     def __lt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.less)  # type: ignore[no-any-return]
+        return self._binary(other, operator.lt)  # type: ignore[no-any-return]
 
     def __le__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.less_equal)  # type: ignore[no-any-return]
+        return self._binary(other, operator.le)  # type: ignore[no-any-return]
 
     def __gt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.greater)  # type: ignore[no-any-return]
+        return self._binary(other, operator.gt)  # type: ignore[no-any-return]
 
     def __ge__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, np.greater_equal)  # type: ignore[no-any-return]
+        return self._binary(other, operator.ge)  # type: ignore[no-any-return]
 
     def allclose(
         self, other: TensorView[DT, Any, D], *, rtol: float = 1e-5, atol: float = 1e-8
@@ -751,16 +802,16 @@ class TensorView(_Reductions[DT, R, D]):
     if TYPE_CHECKING:
         # Frozen views have no writing methods. The in-place operators are declared only
         # so that static checkers reject ``v += x`` instead of rebinding ``v``.
-        def __iadd__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __isub__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __imul__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __itruediv__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __ifloordiv__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __imod__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __ipow__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __iand__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __ior__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
-        def __ixor__(self, other: object) -> CannotWriteToTensorView: ...  # type: ignore[misc]
+        def __iadd__(self, other: object) -> CannotWriteToTensorView: ...
+        def __isub__(self, other: object) -> CannotWriteToTensorView: ...
+        def __imul__(self, other: object) -> CannotWriteToTensorView: ...
+        def __itruediv__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ifloordiv__(self, other: object) -> CannotWriteToTensorView: ...
+        def __imod__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ipow__(self, other: object) -> CannotWriteToTensorView: ...
+        def __iand__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ior__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ixor__(self, other: object) -> CannotWriteToTensorView: ...
     else:
 
         def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
@@ -843,7 +894,7 @@ class _Writable(TensorView[DT, R, D]):
                 self._cache = (buf, out)
             fn(out)
 
-    def numpy(self, *, writable: bool = False) -> Array:  # type: ignore[override]
+    def numpy(self, *, writable: bool = False) -> Array:
         """The elements as a NumPy array that shares memory with this tensor.
 
         By default the array is read-only. With ``writable=True`` the array is a writable
@@ -916,7 +967,7 @@ class _Writable(TensorView[DT, R, D]):
     def __setitem__(self, idx: object, value: object) -> None:
         """NumPy assignment with broadcasting; nothing is written if anything is wrong."""
         arr = self._np()
-        np_idx = idx if _is_basic(idx) else _np_index(idx)
+        np_idx: Any = idx if _is_basic(idx) else _np_index(idx)
         try:
             target_shape = np.shape(arr[np_idx])
         except IndexError as exc:
@@ -942,34 +993,34 @@ class _Writable(TensorView[DT, R, D]):
         self._write(apply)
         return self
 
-    def __iadd__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __iadd__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.add)
 
-    def __isub__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __isub__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.subtract)
 
-    def __imul__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __imul__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.multiply)
 
-    def __itruediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __itruediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.true_divide)
 
-    def __ifloordiv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __ifloordiv__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.floor_divide)
 
-    def __imod__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __imod__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.remainder)
 
-    def __ipow__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __ipow__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.power)
 
-    def __iand__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __iand__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.bitwise_and)
 
-    def __ior__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __ior__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.bitwise_or)
 
-    def __ixor__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override, misc]
+    def __ixor__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.bitwise_xor)
 
 
@@ -995,9 +1046,9 @@ class TensorViewMut(_Writable[DT, R, D]):
     def _derive_view(self, sub: Array, root: Array) -> Any:
         return self._derive(sub, root, self._storage)
 
-    @overload  # type: ignore[override]
+    @overload
     def __getitem__(
-        self, idx: int | slice | None | tuple[int | slice | None, ...]
+        self, idx: int | slice | tuple[int | slice | None, ...] | None
     ) -> TensorViewMut[DT, AnyRank, D]: ...
     @overload
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
@@ -1024,3 +1075,5 @@ class Tensor(_Writable[DT, R, D]):
 
     __slots__ = ()
 
+
+_TENSOR_TYPES: Final = frozenset({TensorView, TensorViewMut, Tensor})
