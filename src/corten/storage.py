@@ -9,6 +9,8 @@ count of a Buffer is the number of live Storages over it plus read-only exports.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import warnings
 from typing import Any, Final
@@ -40,6 +42,18 @@ class _CowStats:
 
 
 _STATS: Final = _CowStats()
+_STATS_LOCK: Final = threading.Lock()
+_PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning name the first frame outside corten."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _PACKAGE_DIR:
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def cow_stats() -> dict[str, int]:
@@ -175,15 +189,16 @@ class Storage:
         new._holders.append(None)
         self.buffer = new
         buf.release()
-        _STATS.copies += 1
-        _STATS.bytes += new.nbytes
+        with _STATS_LOCK:
+            _STATS.copies += 1
+            _STATS.bytes += new.nbytes
         if _STATS.warn_above is not None and new.nbytes > _STATS.warn_above:
             warnings.warn(
                 f"a write copied a shared buffer of {new.nbytes} bytes (copy-on-write): a "
                 "clone, frozen view or read-only export of it is still alive; delete it, or "
                 "write through view_mut() before taking views",
                 CopyOnWriteWarning,
-                stacklevel=4,
+                stacklevel=_caller_stacklevel(),
             )
         return new
 

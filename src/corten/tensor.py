@@ -99,9 +99,12 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     """Wrap ``arr``, a fresh NumPy result that nobody else holds, as an owning Tensor.
 
     This is the hot path of every operation, so it builds the objects directly; the
-    layout is row-major over the whole buffer and needs no validation.
+    layout is row-major over the whole buffer and needs no validation. NumPy gives
+    scalars for rank-0 results: they become writable 0-d arrays.
     """
-    if not arr.flags.c_contiguous:
+    if type(arr) is not np.ndarray:
+        arr = np.array(arr)
+    elif not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr)
     shape = arr.shape
     strides = _STRIDES_CACHE.get(shape)
@@ -338,7 +341,11 @@ class TensorView(_Reductions[DT, R, D]):
         # Inlined _result: this is the hot path of small operations.
         shape = out.shape
         strides = _STRIDES_CACHE.get(shape)
-        if strides is None or (len(shape) > 1 and not out.flags.c_contiguous):
+        if (
+            strides is None
+            or type(out) is not np.ndarray
+            or (len(shape) > 1 and not out.flags.c_contiguous)
+        ):
             return _result(out, self._device)
         device = self._device
         buf = _new_object(Buffer)
@@ -402,12 +409,22 @@ class TensorView(_Reductions[DT, R, D]):
         return self._export_readonly()
 
     def _export_readonly(self) -> Array:
+        """A read-only array that pins the buffer like a frozen view (a holder while alive).
+
+        An escaped buffer is copied instead: writes through its outside alias would
+        otherwise reach the export, and the pin would cut the alias off from the tensor.
+        """
         self._require_host("numpy()")
-        buf = self._storage.buffer
-        buf.acquire()
-        arr = _array_at(buf, self._shape, self._strides, self._offset)
+        st = self._storage
+        with st.lock:
+            buf = st.buffer
+            arr = _array_at(buf, self._shape, self._strides, self._offset)
+            if buf.escaped:
+                arr = arr.copy()
+            else:
+                buf.acquire()
+                weakref.finalize(arr, buf.release)
         arr.flags.writeable = False
-        weakref.finalize(arr, buf.release)
         return arr
 
     def _require_host(self, what: str) -> None:

@@ -1,0 +1,946 @@
+"""Ownership and sharing (DESIGN §2): clones, frozen views, mutable views, exports.
+
+Three layers:
+
+* a model-based (stateful hypothesis) test: random sequences of create / clone / view /
+  view_mut / basic indexing / write / export / drop, compared after every step with a
+  NumPy model in which every clone, frozen view and read-only export is an independent
+  copy, while mutable views and writable exports are windows into their owner's model;
+* a multithreaded stress test: no write is lost and no frozen view ever changes;
+* deterministic tests, one rule each, plus regression tests for bugs found earlier.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+import corten as ct
+
+TENSOR_KINDS = ("owner", "frozen", "mut")
+WRITABLE_KINDS = ("owner", "mut")
+DTYPES = {"int64": (ct.int64, np.int64), "float64": (ct.float64, np.float64)}
+MAX_HANDLES = 14
+
+
+def _iadd_one(t: Any) -> None:
+    t += 1
+
+
+def _setitem_one(t: Any) -> None:
+    t[...] = 1
+
+
+FROZEN_WRITES = {
+    "setitem": _setitem_one,
+    "fill_": lambda t: t.fill_(1),
+    "iadd": _iadd_one,
+    "copy_": lambda t: t.copy_(t),
+    "export": lambda t: t.numpy(writable=True),
+}
+
+
+def _bufid(t: ct.TensorView) -> int:
+    return id(t._storage.buffer)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(eq=False)
+class Group:
+    """One owner identity (one Storage): its owner, mutable views and writable exports."""
+
+    escaped: bool = False
+
+
+@dataclass(eq=False)
+class Handle:
+    """A live handle and its model.
+
+    ``kind`` is one of ``owner``, ``frozen``, ``mut`` (corten tensors), ``ro`` (read-only
+    NumPy export) or ``w`` (writable NumPy alias: a writable export or a ``from_numpy``
+    source). ``model`` is an independent array for ``frozen`` and ``ro``; for the others
+    it is a window into the owner's model array, so writes propagate as they should.
+    """
+
+    kind: str
+    obj: Any
+    model: np.ndarray
+    group: Group | None = None
+    label: str = field(default="")
+
+
+def _shapes() -> st.SearchStrategy[tuple[int, ...]]:
+    return st.one_of(
+        st.tuples(st.integers(1, 4)),
+        st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    )
+
+
+def _values(dtype_name: str, shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
+    n = int(np.prod(shape))
+    np_dtype = DTYPES[dtype_name][1]
+    return st.lists(st.integers(-50, 50), min_size=n, max_size=n).map(
+        lambda xs: np.array(xs, dtype=np_dtype).reshape(shape)
+    )
+
+
+def _scalar(h: Handle, v: int) -> int | float:
+    return float(v) if h.model.dtype == np.float64 else v
+
+
+def _draw_basic_index(data: st.DataObject, shape: tuple[int, ...]) -> tuple[Any, ...]:
+    """A basic index (ints and non-empty slices, possibly reversed) for ``shape``."""
+    k = data.draw(st.integers(1, len(shape)), label="index rank")
+    parts: list[Any] = []
+    for n in shape[:k]:
+        if data.draw(st.booleans(), label="int?"):
+            parts.append(data.draw(st.integers(-n, n - 1), label="i"))
+            continue
+        lo = data.draw(st.integers(0, n - 1), label="lo")
+        hi = data.draw(st.integers(lo + 1, n), label="hi")
+        step = data.draw(st.sampled_from([1, 2, -1]), label="step")
+        if step > 0:
+            parts.append(slice(lo, hi, step))
+        else:
+            parts.append(slice(hi - 1, lo - 1 if lo > 0 else None, -1))
+    return tuple(parts)
+
+
+def _draw_element_index(data: st.DataObject, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(data.draw(st.integers(0, n - 1), label="elem") for n in shape)
+
+
+class OwnershipMachine(RuleBasedStateMachine):
+    """Random ownership programs against the copy model of DESIGN §2."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handles: list[Handle] = []
+        self.counter = 0
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _add(self, h: Handle) -> Handle:
+        self.counter += 1
+        h.label = f"{h.kind}{self.counter}"
+        self.handles.append(h)
+        return h
+
+    def _pick(self, data: st.DataObject, kinds: tuple[str, ...]) -> Handle | None:
+        cands = [h for h in self.handles if h.kind in kinds]
+        if not cands:
+            return None
+        return data.draw(st.sampled_from(cands), label="handle")
+
+    def _full(self) -> bool:
+        return len(self.handles) >= MAX_HANDLES
+
+    def _create(self, data: st.DataObject) -> None:
+        shape = data.draw(_shapes(), label="shape")
+        dname = data.draw(st.sampled_from(sorted(DTYPES)), label="dtype")
+        values = data.draw(_values(dname, shape), label="values")
+        how = data.draw(st.sampled_from(["tensor", "from_numpy"]), label="how")
+        g = Group()
+        if how == "tensor":
+            t = ct.tensor(values.tolist(), dtype=DTYPES[dname][0])
+            self._add(Handle("owner", t, values.copy(), g))
+            return
+        # from_numpy over a (possibly transposed or reversed) view of a fresh array:
+        # the array is a writable alias of the new owner.
+        base = values.copy()
+        model_base = values.copy()
+        layouts = ["plain", "reversed"] + (["transposed"] if base.ndim == 2 else [])
+        layout = data.draw(st.sampled_from(layouts), label="layout")
+
+        def arrange(a: np.ndarray) -> np.ndarray:
+            if layout == "reversed":
+                return a[::-1]
+            if layout == "transposed":
+                return a.T
+            return a
+
+        t = ct.from_numpy(arrange(base))
+        g.escaped = True
+        self._add(Handle("owner", t, arrange(model_base), g))
+        self._add(Handle("w", base, model_base, g))
+
+    # -- rules ---------------------------------------------------------------------
+
+    @initialize(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        self._create(data)
+
+    @rule(data=st.data())
+    def create(self, data: st.DataObject) -> None:
+        if not self._full():
+            self._create(data)
+
+    @rule(data=st.data())
+    def clone(self, data: st.DataObject) -> None:
+        h = self._pick(data, TENSOR_KINDS)
+        if h is None or self._full():
+            return
+        c = h.obj.clone()
+        assert type(c) is ct.Tensor
+        escaped = h.group is not None and h.group.escaped
+        # O(1) clone: same Buffer until a write, except after an escape (eager copy).
+        assert (c._storage.buffer is h.obj._storage.buffer) is not escaped
+        assert c._storage is not h.obj._storage
+        self._add(Handle("owner", c, h.model.copy(), Group()))
+
+    @rule(data=st.data())
+    def view(self, data: st.DataObject) -> None:
+        h = self._pick(data, TENSOR_KINDS)
+        if h is None or self._full():
+            return
+        v = h.obj.view()
+        assert type(v) is ct.TensorView
+        escaped = h.group is not None and h.group.escaped
+        assert (v._storage.buffer is h.obj._storage.buffer) is not escaped
+        self._add(Handle("frozen", v, h.model.copy()))
+
+    @rule(data=st.data())
+    def view_mut(self, data: st.DataObject) -> None:
+        h = self._pick(data, WRITABLE_KINDS)
+        if h is None or self._full():
+            return
+        m = h.obj.view_mut()
+        assert type(m) is ct.TensorViewMut
+        assert m._storage is h.obj._storage
+        self._add(Handle("mut", m, h.model[...], h.group))
+
+    @rule(data=st.data())
+    def index(self, data: st.DataObject) -> None:
+        h = self._pick(data, TENSOR_KINDS)
+        if h is None or self._full() or h.model.ndim == 0:
+            return
+        idx = _draw_basic_index(data, h.model.shape)
+        sub = h.obj[idx]
+        window = h.model[(*idx, ...)]  # always a NumPy view, even for all-int indices
+        assert sub.shape == window.shape
+        if h.kind == "mut":
+            assert type(sub) is ct.TensorViewMut
+            assert sub._storage is h.obj._storage
+            self._add(Handle("mut", sub, window, h.group))
+        else:
+            assert type(sub) is ct.TensorView
+            self._add(Handle("frozen", sub, window.copy()))
+
+    @rule(data=st.data())
+    def write(self, data: st.DataObject) -> None:
+        h = self._pick(data, WRITABLE_KINDS)
+        if h is None:
+            return
+        t, m = h.obj, h.model
+        op = data.draw(
+            st.sampled_from(["setitem", "setitem_partial", "fill_", "iadd", "imul", "copy_"]),
+            label="op",
+        )
+        v = _scalar(h, data.draw(st.integers(-50, 50), label="value"))
+        if op == "setitem":
+            idx = _draw_element_index(data, m.shape)
+            t[idx] = v
+            m[idx] = v
+        elif op == "setitem_partial":
+            k = data.draw(st.integers(0, m.ndim), label="k")
+            idx = _draw_element_index(data, m.shape[:k]) if k else Ellipsis
+            t[idx] = v
+            m[idx] = v
+        elif op == "fill_":
+            t.fill_(v)
+            m[...] = v
+        elif op == "iadd":
+            t += v
+            np.add(m, v, out=m)
+        elif op == "imul":
+            t *= _scalar(h, 2)
+            np.multiply(m, 2, out=m)
+        else:
+            srcs = [
+                s
+                for s in self.handles
+                if s.kind in TENSOR_KINDS and s.model.shape == m.shape and s.model.dtype == m.dtype
+            ]
+            src = data.draw(st.sampled_from(srcs), label="src")  # includes h itself
+            snapshot = src.model.copy()
+            if data.draw(st.booleans(), label="via +="):
+                t += src.obj
+                np.add(m, snapshot, out=m)
+            else:
+                t.copy_(src.obj)
+                m[...] = snapshot
+
+    @rule(data=st.data())
+    def arithmetic(self, data: st.DataObject) -> None:
+        # An operation's result is a new owner that shares nothing with its operands.
+        # Rank 0 is left out: see test_rank0_arithmetic_result_keeps_writes (a known bug).
+        cands = [h for h in self.handles if h.kind in TENSOR_KINDS and h.model.ndim > 0]
+        if not cands or self._full():
+            return
+        h = data.draw(st.sampled_from(cands), label="handle")
+        op = data.draw(st.sampled_from(["+0", "*1", "neg", "-0", "abs"]), label="op")
+        x = h.obj
+        r = {"+0": lambda: x + 0, "*1": lambda: x * 1, "neg": lambda: -x, "-0": lambda: x - 0}.get(
+            op, lambda: abs(x)
+        )()
+        model = {"neg": np.negative, "abs": np.absolute}.get(op, np.copy)(h.model)
+        assert type(r) is ct.Tensor
+        assert r._storage.buffer is not x._storage.buffer
+        self._add(Handle("owner", r, model, Group()))
+
+    @rule(data=st.data())
+    def write_frozen(self, data: st.DataObject) -> None:
+        h = self._pick(data, ("frozen",))
+        if h is None:
+            return
+        op = data.draw(st.sampled_from(sorted(FROZEN_WRITES)), label="op")
+        with pytest.raises(ct.ReadOnlyError):
+            FROZEN_WRITES[op](h.obj)
+
+    @rule(data=st.data())
+    def export_readonly(self, data: st.DataObject) -> None:
+        cands = [h for h in self.handles if h.kind in TENSOR_KINDS]
+        if not cands or self._full():
+            return
+        h = data.draw(st.sampled_from(cands), label="handle")
+        a = h.obj.numpy() if data.draw(st.booleans(), label="numpy()") else np.asarray(h.obj)
+        assert not a.flags.writeable
+        self._add(Handle("ro", a, h.model.copy()))
+
+    @rule(data=st.data())
+    def export_writable(self, data: st.DataObject) -> None:
+        h = self._pick(data, WRITABLE_KINDS)
+        if h is None or self._full():
+            return
+        assert h.group is not None
+        a = h.obj.numpy(writable=True)
+        assert a.flags.writeable
+        assert a.shape == h.model.shape
+        assert h.obj._storage.buffer.escaped
+        h.group.escaped = True
+        self._add(Handle("w", a, h.model, h.group))
+
+    @rule(data=st.data())
+    def write_through_export(self, data: st.DataObject) -> None:
+        h = self._pick(data, ("w",))
+        if h is None:
+            return
+        idx = _draw_element_index(data, h.model.shape)
+        v = _scalar(h, data.draw(st.integers(-50, 50), label="value"))
+        h.obj[idx] = v
+        h.model[idx] = v
+
+    @rule(data=st.data())
+    def write_readonly_export(self, data: st.DataObject) -> None:
+        h = self._pick(data, ("ro",))
+        if h is None:
+            return
+        idx = _draw_element_index(data, h.model.shape)
+        with pytest.raises(ValueError, match="read-only"):
+            h.obj[idx] = 1
+
+    @rule(data=st.data())
+    def drop(self, data: st.DataObject) -> None:
+        if not self.handles:
+            return
+        i = data.draw(st.integers(0, len(self.handles) - 1), label="drop")
+        h = self.handles.pop(i)
+        del h
+
+    # -- the invariant -------------------------------------------------------------
+
+    @invariant()
+    def every_handle_matches_its_model(self) -> None:
+        for h in self.handles:
+            if h.kind in TENSOR_KINDS:
+                assert h.obj.shape == h.model.shape, h.label
+                got = h.obj.tolist()
+            else:
+                assert h.obj.flags.writeable is (h.kind == "w"), h.label
+                got = h.obj.tolist()
+            assert got == h.model.tolist(), (h.label, got, h.model.tolist())
+
+
+TestOwnershipModel = OwnershipMachine.TestCase
+TestOwnershipModel.settings = settings(
+    max_examples=300,
+    stateful_step_count=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+# --------------------------------------------------------------------------- threads
+
+
+def test_threads_lose_no_write_and_frozen_views_never_change() -> None:
+    n_threads, iters, width = 4, 1500, 8
+    shared = ct.zeros((n_threads, width), dtype=ct.int64)  # row i belongs to thread i
+    counter = ct.zeros((1,), dtype=ct.int64)  # one cell written by every thread
+    source = ct.arange(16, dtype=ct.int64)  # only ever cloned
+    source_values = source.tolist()
+    errors: list[str] = []
+    recorded: list[list[tuple[ct.TensorView, Any]]] = [[] for _ in range(n_threads)]
+    barrier = threading.Barrier(n_threads)
+
+    def worker(i: int) -> None:
+        try:
+            row = shared.view_mut()[i]
+            cell = counter.view_mut()
+            mine = source.clone()
+            mine_model = np.array(source_values)
+            rec = recorded[i]
+            barrier.wait()
+            for k in range(1, iters + 1):
+                row += 1
+                cell += 1
+                if row.tolist() != [k] * width:
+                    errors.append(f"thread {i}: own row {row.tolist()} at turn {k}")
+                # a clone of a shared tensor, written: never seen by the source
+                c = source.clone()
+                c += i + 1
+                if c.tolist() != [x + i + 1 for x in source_values]:
+                    errors.append(f"thread {i}: clone of source {c.tolist()}")
+                mine[k % 16] = k * 10 + i
+                mine_model[k % 16] = k * 10 + i
+                if k % 5 == 0:
+                    v = shared.view()
+                    snap = v.tolist()
+                    if snap[i] != [k] * width:
+                        errors.append(f"thread {i}: frozen view row {snap[i]} at turn {k}")
+                    rec.append((v, snap))
+                    r = shared[i]
+                    rec.append((r, r.tolist()))
+                    sc = shared.clone()
+                    rec.append((sc, sc.tolist()))
+                    cv = counter[0]
+                    rec.append((cv, cv.tolist()))
+                    mv = mine.view()
+                    rec.append((mv, mine_model.tolist()))
+                    # every earlier frozen view of this thread is still what it was
+                    for old, old_snap in rec[-25:]:
+                        if old.tolist() != old_snap:
+                            errors.append(f"thread {i}: a frozen view changed: {old_snap}")
+            if mine.tolist() != mine_model.tolist():
+                errors.append(f"thread {i}: its own clone is {mine.tolist()}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(f"thread {i}: {exc!r}")
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often to widen the races
+    try:
+        start = time.perf_counter()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(n_threads)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=30)
+        elapsed = time.perf_counter() - start
+    finally:
+        sys.setswitchinterval(old_interval)
+    assert not any(th.is_alive() for th in threads)
+    assert errors == []
+    assert shared.tolist() == [[iters] * width] * n_threads
+    assert counter.tolist() == [n_threads * iters]
+    assert source.tolist() == source_values
+    total = 0
+    for rec in recorded:
+        for view, snap in rec:
+            assert view.tolist() == snap
+            total += 1
+    assert total == n_threads * (iters // 5) * 5
+    assert elapsed < 10
+
+
+# --------------------------------------------------------------------------- clone
+
+
+def test_clone_is_o1_and_shares_the_buffer_until_a_write() -> None:
+    t = ct.tensor([[1, 2], [3, 4]], dtype=ct.int64)
+    c = t.clone()
+    assert type(c) is ct.Tensor
+    assert c._storage is not t._storage
+    assert c._storage.buffer is t._storage.buffer
+    assert t._storage.buffer.holders == 2
+    t[0, 0] = 9
+    assert c._storage.buffer is not t._storage.buffer
+    assert t.tolist() == [[9, 2], [3, 4]]
+    assert c.tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("writer", ["owner", "clone"])
+@pytest.mark.parametrize("op", ["setitem", "fill_", "iadd", "copy_", "export"])
+def test_no_write_through_one_side_is_seen_by_the_other(writer: str, op: str) -> None:
+    t = ct.arange(6, dtype=ct.int64)
+    c = t.clone()
+    w, other = (t, c) if writer == "owner" else (c, t)
+    if op == "setitem":
+        w[2] = 100
+    elif op == "fill_":
+        w.fill_(100)
+    elif op == "iadd":
+        w += 100
+    elif op == "copy_":
+        w.copy_(ct.full((6,), 100, dtype=ct.int64))
+    else:
+        w.numpy(writable=True)[2] = 100
+    assert other.tolist() == [0, 1, 2, 3, 4, 5]
+    assert w.tolist() != [0, 1, 2, 3, 4, 5]
+    assert w._storage.buffer is not other._storage.buffer
+
+
+def test_clone_of_a_clone_and_of_views_are_independent() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    cc = t.clone().clone()
+    vc = t.view().clone()
+    mc = t.view_mut().clone()
+    assert all(x._storage.buffer is t._storage.buffer for x in (cc, vc, mc))
+    t.view_mut()[1] = 20
+    cc[0] = 10
+    vc[2] = 30
+    assert t.tolist() == [1, 20, 3]
+    assert cc.tolist() == [10, 2, 3]
+    assert vc.tolist() == [1, 2, 30]
+    assert mc.tolist() == [1, 2, 3]
+
+
+def test_exclusive_write_does_not_copy_and_dropping_a_clone_makes_it_exclusive() -> None:
+    t = ct.zeros((4,), dtype=ct.int64)
+    buf = t._storage.buffer
+    before = ct.cow_stats()["copies"]
+    t += 1
+    assert t._storage.buffer is buf
+    c = t.clone()
+    assert buf.holders == 2
+    del c
+    assert buf.holders == 1
+    t += 1
+    assert t._storage.buffer is buf
+    assert ct.cow_stats()["copies"] == before
+    assert t.tolist() == [2, 2, 2, 2]
+
+
+# --------------------------------------------------------------------------- frozen views
+
+
+@pytest.mark.parametrize("take", ["view", "index_row", "index_elem", "slice", "reversed"])
+@pytest.mark.parametrize("op", ["setitem", "fill_", "iadd", "copy_", "view_mut", "export"])
+def test_frozen_view_keeps_what_it_saw(take: str, op: str) -> None:
+    t = ct.tensor([[1, 2, 3], [4, 5, 6]], dtype=ct.int64)
+    model = np.array([[1, 2, 3], [4, 5, 6]])
+    key: Any = {
+        "view": ...,
+        "index_row": 1,
+        "index_elem": (0, 2),
+        "slice": (slice(None), slice(1, 3)),
+        "reversed": (slice(None, None, -1), slice(None, None, -2)),
+    }[take]
+    v = t.view() if take == "view" else t[key]
+    assert type(v) is ct.TensorView
+    expected = model[key].tolist()
+    assert v.tolist() == expected
+    if op == "setitem":
+        t[...] = 0
+    elif op == "fill_":
+        t.fill_(0)
+    elif op == "iadd":
+        t += 100
+    elif op == "copy_":
+        t.copy_(ct.zeros((2, 3), dtype=ct.int64))
+    elif op == "view_mut":
+        m = t.view_mut()[1]
+        m[...] = 0
+    else:
+        t.numpy(writable=True)[...] = 0
+    assert t.tolist() != model.tolist()
+    assert v.tolist() == expected
+
+
+def test_frozen_view_has_no_write_path() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    v = t.view()
+    sub = t[1:]
+    for frozen in (v, sub, v[0:2]):
+        assert type(frozen) is ct.TensorView
+        assert not hasattr(frozen, "view_mut")
+        with pytest.raises(ct.ReadOnlyError):
+            frozen[0] = 5
+        with pytest.raises(ct.ReadOnlyError):
+            frozen.fill_(5)
+        with pytest.raises(ct.ReadOnlyError):
+            frozen.copy_(frozen)
+        with pytest.raises(ct.ReadOnlyError):
+            frozen += 1
+        with pytest.raises(ct.ReadOnlyError):
+            frozen *= 2
+        with pytest.raises(ct.ReadOnlyError):
+            frozen.numpy(writable=True)
+    assert v.tolist() == [1, 2, 3]
+    assert sub.tolist() == [2, 3]
+    assert t.tolist() == [1, 2, 3]
+
+
+def test_frozen_view_survives_its_owner() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    v = t[1:]
+    buf = t._storage.buffer
+    del t
+    assert buf.holders == 1
+    assert v.tolist() == [2, 3]
+
+
+# --------------------------------------------------------------------------- mutable views
+
+
+def test_view_mut_writes_are_seen_by_owner_and_mutable_views_only() -> None:
+    t = ct.tensor([[1, 2], [3, 4]], dtype=ct.int64)
+    c = t.clone()
+    v = t.view()
+    m1 = t.view_mut()
+    m2 = t.view_mut()
+    assert m1._storage is t._storage is m2._storage
+    m1[0, 0] = 10
+    m2 += 1
+    row = m1[1]
+    assert type(row) is ct.TensorViewMut
+    row.fill_(0)
+    col = m2[:, 1]
+    assert type(col) is ct.TensorViewMut
+    col.copy_(ct.tensor([7, 8], dtype=ct.int64))
+    expected = [[11, 7], [0, 8]]
+    assert t.tolist() == m1.tolist() == m2.tolist() == expected
+    assert row.tolist() == [0, 8]
+    assert col.tolist() == [7, 8]
+    assert c.tolist() == v.tolist() == [[1, 2], [3, 4]]
+    t[0, 0] = -1  # the owner's writes are seen by its mutable views
+    assert m1.tolist()[0][0] == m2.tolist()[0][0] == -1
+    assert col.tolist() == [7, 8]
+
+
+def test_view_mut_outlives_the_owner_handle() -> None:
+    t = ct.zeros((2, 2), dtype=ct.int64)
+    m = t.view_mut()
+    row = m[0]
+    del t
+    row.fill_(3)
+    assert m.tolist() == [[3, 3], [0, 0]]
+
+
+def test_frozen_view_of_a_mutable_view_is_frozen() -> None:
+    t = ct.zeros((3,), dtype=ct.int64)
+    m = t.view_mut()
+    v = m.view()
+    c = m.clone()
+    assert type(v) is ct.TensorView
+    assert type(c) is ct.Tensor
+    m += 5
+    assert v.tolist() == c.tolist() == [0, 0, 0]
+    assert t.tolist() == [5, 5, 5]
+
+
+def test_copy_from_an_overlapping_mutable_view() -> None:
+    t = ct.arange(5, dtype=ct.int64)
+    m = t.view_mut()
+    m[1:].copy_(m[:-1])
+    assert t.tolist() == [0, 0, 1, 2, 3]
+    m[:-1] += m[1:]
+    assert t.tolist() == [0, 1, 3, 5, 3]
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_readonly_export_keeps_what_it_saw_and_pins_the_buffer() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    buf = t._storage.buffer
+    a = t.numpy()
+    assert not a.flags.writeable
+    assert np.shares_memory(a, buf.array)
+    assert buf.holders == 2
+    with pytest.raises(ValueError, match="read-only"):
+        a[0] = 7
+    t[0] = 7
+    assert a.tolist() == [1, 2, 3]
+    assert t.tolist() == [7, 2, 3]
+    b = np.asarray(t)
+    assert not b.flags.writeable
+    t.view_mut()[1] = 8
+    assert b.tolist() == [7, 2, 3]
+
+
+def test_dropping_a_readonly_export_unpins_the_buffer() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    buf = t._storage.buffer
+    a = t.numpy()
+    assert buf.holders == 2
+    del a
+    assert buf.holders == 1
+    t[0] = 0
+    assert t._storage.buffer is buf
+
+
+def test_writable_export_escapes_the_buffer() -> None:
+    t = ct.tensor([[1, 2], [3, 4]], dtype=ct.int64)
+    early = t.view()
+    m = t.view_mut()
+    a = t.numpy(writable=True)
+    assert a.flags.writeable
+    assert t._storage.buffer.escaped
+    assert t._storage.buffer.holders == 1
+    assert early._storage.buffer is not t._storage.buffer  # made exclusive first
+    a[0, 0] = 10  # writes through the array are seen by the tensor and its mutable views
+    assert t.tolist() == m.tolist() == [[10, 2], [3, 4]]
+    t[1, 1] = 40  # and the tensor's writes by the array
+    m[0, 1] = 20
+    assert a.tolist() == [[10, 20], [3, 40]]
+    # new clones and frozen views copy eagerly ...
+    c = t.clone()
+    v = t.view()
+    row = t[1]
+    assert c._storage.buffer is not t._storage.buffer
+    assert v._storage.buffer is not t._storage.buffer
+    assert row._storage.buffer is not t._storage.buffer
+    assert not c._storage.buffer.escaped
+    # ... so they never see later writes through the array
+    a[...] = 0
+    assert t.tolist() == [[0, 0], [0, 0]]
+    assert c.tolist() == v.tolist() == [[10, 20], [3, 40]]
+    assert row.tolist() == [3, 40]
+    assert early.tolist() == [[1, 2], [3, 4]]
+    # the escaped buffer stays exclusive: a later write by the tensor is still shared
+    t += 1
+    assert a.tolist() == [[1, 1], [1, 1]]
+
+
+def test_writable_export_of_a_mutable_sub_view() -> None:
+    t = ct.zeros((2, 3), dtype=ct.int64)
+    m = t.view_mut()[1, 1:]
+    a = m.numpy(writable=True)
+    assert a.shape == (2,)
+    a[:] = [5, 6]
+    assert t.tolist() == [[0, 0, 0], [0, 5, 6]]
+    b = t.numpy(writable=True)  # a second writable export aliases the same memory
+    b[1, 2] = 9
+    assert a.tolist() == [5, 9]
+
+
+def test_from_numpy_aliases_both_ways() -> None:
+    a = np.arange(6, dtype=np.int64).reshape(2, 3)
+    t = ct.from_numpy(a)
+    assert t._storage.buffer.escaped
+    a[0, 0] = 100
+    assert t.tolist() == [[100, 1, 2], [3, 4, 5]]
+    t[1, 2] = 50
+    t.view_mut()[0, 1] = 60
+    assert a.tolist() == [[100, 60, 2], [3, 4, 50]]
+    c = t.clone()
+    v = t.view()
+    a[...] = 0
+    assert c.tolist() == v.tolist() == [[100, 60, 2], [3, 4, 50]]
+    assert t.tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+@pytest.mark.parametrize("arrange", ["transposed", "reversed", "strided"])
+def test_from_numpy_aliases_non_contiguous_arrays(arrange: str) -> None:
+    base = np.arange(12, dtype=np.float64).reshape(3, 4)
+    src = {"transposed": base.T, "reversed": base[::-1, ::-1], "strided": base[:, ::2]}[arrange]
+    t = ct.from_numpy(src)
+    assert t.tolist() == src.tolist()
+    t += 1.0
+    assert t.tolist() == src.tolist()
+    src[0, 0] = -5.0
+    assert t.tolist()[0][0] == -5.0
+    if arrange == "strided":  # the gaps between the aliased columns are never written
+        assert base[:, 1::2].tolist() == np.arange(12.0).reshape(3, 4)[:, 1::2].tolist()
+
+
+def test_from_numpy_copy_does_not_alias() -> None:
+    a = np.arange(3, dtype=np.int64)
+    t = ct.from_numpy(a, copy=True)
+    a[0] = 9
+    t[1] = 8
+    assert a.tolist() == [9, 1, 2]
+    assert t.tolist() == [0, 8, 2]
+
+
+def test_readonly_from_numpy_array_is_never_written() -> None:
+    a = np.arange(4, dtype=np.int64)
+    a.flags.writeable = False
+    t = ct.from_numpy(a)
+    m = t.view_mut()
+    before = ct.cow_stats()["copies"]
+    t += 10  # the tensor copies first
+    assert ct.cow_stats()["copies"] == before + 1
+    assert a.tolist() == [0, 1, 2, 3]
+    assert t.tolist() == m.tolist() == [10, 11, 12, 13]
+    b = np.arange(4, dtype=np.int64)
+    b.flags.writeable = False
+    for write in (
+        lambda x: x.fill_(1),
+        lambda x: x.__setitem__(0, 1),
+        lambda x: x.copy_(x),
+        lambda x: x.numpy(writable=True).fill(1),
+    ):
+        write(ct.from_numpy(b))
+    assert b.tolist() == [0, 1, 2, 3]
+
+
+# --------------------------------------------------------------------------- stats, warning
+
+
+def test_cow_stats_count_a_copy_and_its_bytes() -> None:
+    t = ct.zeros((4, 4), dtype=ct.float64)
+    v = t.view()
+    s0 = ct.cow_stats()
+    t[0, 0] = 1.0
+    s1 = ct.cow_stats()
+    assert s1["copies"] == s0["copies"] + 1
+    assert s1["bytes"] == s0["bytes"] + 4 * 4 * 8
+    t[0, 1] = 1.0  # exclusive now: no copy
+    assert ct.cow_stats() == s1
+    assert v.tolist() == [[0.0] * 4] * 4
+
+
+def _set0(t: Any, c: Any) -> None:
+    t[0] = 1
+
+
+def _fill(t: Any, c: Any) -> None:
+    t.fill_(1)
+
+
+def _copy(t: Any, c: Any) -> None:
+    t.copy_(c)
+
+
+def _export(t: Any, c: Any) -> None:
+    t.numpy(writable=True)
+
+
+@pytest.mark.parametrize("write", [_set0, _fill, _copy, _export])
+def test_cow_warning_names_the_writing_line(write: Any) -> None:
+    t = ct.zeros((4,), dtype=ct.int64)
+    c = t.clone()
+    ct.set_cow_warning(0)
+    try:
+        with pytest.warns(ct.CopyOnWriteWarning, match="32 bytes") as rec:
+            write(t, c)
+    finally:
+        ct.set_cow_warning(None)
+    assert len(rec) == 1
+    assert rec[0].filename == __file__
+    assert c.tolist() == [0, 0, 0, 0]
+
+
+def test_cow_warning_threshold_and_off() -> None:
+    t = ct.zeros((4,), dtype=ct.int64)  # 32 bytes
+    c = t.clone()
+    ct.set_cow_warning(32)  # warns strictly above the threshold: not here
+    try:
+        t[0] = 1  # a warning here would be an error (filterwarnings = error)
+        c2 = t.clone()
+        ct.set_cow_warning(31)
+        with pytest.warns(ct.CopyOnWriteWarning):
+            t[1] = 1
+        c3 = t.clone()
+        ct.set_cow_warning(None)
+        t[2] = 1
+        ct.set_cow_warning(0)
+        t[3] = 1  # exclusive: no copy, no warning
+    finally:
+        ct.set_cow_warning(None)
+    assert c.tolist() == [0, 0, 0, 0]
+    assert c2.tolist() == [1, 0, 0, 0]
+    assert c3.tolist() == [1, 1, 0, 0]
+    with pytest.raises(ValueError, match="threshold_bytes"):
+        ct.set_cow_warning(-1)
+
+
+# --------------------------------------------------------------------------- regressions
+
+
+@pytest.mark.parametrize("op", ["add", "mul", "sub", "neg"])
+@pytest.mark.parametrize("write", ["fill_", "setitem", "iadd"])
+def test_rank0_arithmetic_result_keeps_writes(op: str, write: str) -> None:
+    x = ct.tensor(5, dtype=ct.int64)
+    y = {"add": lambda: x + 1, "mul": lambda: x * 1, "sub": lambda: x - 0, "neg": lambda: -x}[op]()
+    if write == "fill_":
+        y.fill_(0)
+    elif write == "setitem":
+        y[()] = 0
+    else:
+        y += -y.item()
+    assert y.tolist() == 0
+    assert x.tolist() == 5
+
+
+def test_cow_warning_from_inplace_operator_names_the_writing_line() -> None:
+    t = ct.zeros((4,), dtype=ct.int64)
+    c = t.clone()
+    ct.set_cow_warning(0)
+    try:
+        with pytest.warns(ct.CopyOnWriteWarning) as rec:
+            t += 1
+    finally:
+        ct.set_cow_warning(None)
+    assert c.tolist() == [0, 0, 0, 0]
+    assert rec[0].filename == __file__
+
+
+def test_readonly_export_after_escape_keeps_what_it_saw() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    a = t.numpy(writable=True)
+    r = t.numpy()
+    a[0] = 100
+    assert r.tolist() == [1, 2, 3]
+
+
+def test_readonly_export_after_escape_keeps_the_writable_alias_connected() -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    a = t.numpy(writable=True)
+    r = t.numpy()
+    t.fill_(7)
+    a[1] = 55
+    assert r is not None
+    assert a.tolist() == [7, 55, 7]
+    assert t.tolist() == [7, 55, 7]
+
+
+def test_readonly_export_is_atomic_with_concurrent_writes() -> None:
+    t = ct.zeros((64,), dtype=ct.int64)
+    stop = threading.Event()
+
+    def writer() -> None:
+        m = t.view_mut()
+        while not stop.is_set():
+            m += 1
+
+    changed = 0
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    th = threading.Thread(target=writer)
+    th.start()
+    try:
+        deadline = time.perf_counter() + 1.0
+        while changed == 0 and time.perf_counter() < deadline:
+            taken = []
+            for _ in range(200):
+                r = t.numpy()
+                taken.append((r, r.tolist()))
+            changed = sum(r.tolist() != snap for r, snap in taken)
+    finally:
+        stop.set()
+        th.join()
+        sys.setswitchinterval(old_interval)
+    assert changed == 0
