@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
+class _NoRank:
+    """Never an axis length: only an unknown rank (AnyRank) matches _UnknownRank."""
+
+
+# An unknown rank (tuple[Any, ...]) matches this 8-tuple; no known rank 0..4 does, so
+# the overload below that takes it must come before the per-rank overloads.
+_UnknownRank = tuple[_NoRank, _NoRank, _NoRank, _NoRank, _NoRank, _NoRank, _NoRank, _NoRank]
+
+
 class _Reductions(Generic[DT, R, D]):
     __slots__ = ()
 
@@ -35,6 +44,10 @@ class _Reductions(Generic[DT, R, D]):
     def sum(
         self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
     ) -> Tensor[Any, R, D]: ...
+    @overload
+    def sum(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Any, AnyRank, D]: ...
     @overload
     def sum(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -94,6 +107,10 @@ class _Reductions(Generic[DT, R, D]):
     ) -> Tensor[Any, R, D]: ...
     @overload
     def prod(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Any, AnyRank, D]: ...
+    @overload
+    def prod(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Any, Rank0, D]: ...
     @overload
@@ -148,6 +165,10 @@ class _Reductions(Generic[DT, R, D]):
     def mean(
         self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
     ) -> Tensor[DT, R, D]: ...
+    @overload
+    def mean(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, AnyRank, D]: ...
     @overload
     def mean(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -206,6 +227,10 @@ class _Reductions(Generic[DT, R, D]):
     ) -> Tensor[DT, R, D]: ...
     @overload
     def min(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, AnyRank, D]: ...
+    @overload
+    def min(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[DT, Rank0, D]: ...
     @overload
@@ -260,6 +285,10 @@ class _Reductions(Generic[DT, R, D]):
     def max(
         self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
     ) -> Tensor[DT, R, D]: ...
+    @overload
+    def max(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[DT, AnyRank, D]: ...
     @overload
     def max(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -318,6 +347,10 @@ class _Reductions(Generic[DT, R, D]):
     ) -> Tensor[Int64, R, D]: ...
     @overload
     def argmin(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Int64, AnyRank, D]: ...
+    @overload
+    def argmin(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Int64, Rank0, D]: ...
     @overload
@@ -370,6 +403,10 @@ class _Reductions(Generic[DT, R, D]):
     def argmax(
         self, axis: int | None = None, *, keepdims: Literal[True]
     ) -> Tensor[Int64, R, D]: ...
+    @overload
+    def argmax(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Int64, AnyRank, D]: ...
     @overload
     def argmax(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
@@ -426,6 +463,10 @@ class _Reductions(Generic[DT, R, D]):
     ) -> Tensor[Bool, R, D]: ...
     @overload
     def all(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Bool, AnyRank, D]: ...
+    @overload
+    def all(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False
     ) -> Tensor[Bool, Rank0, D]: ...
     @overload
@@ -480,6 +521,10 @@ class _Reductions(Generic[DT, R, D]):
     def any(
         self, axis: int | Sequence[int] | None = None, *, keepdims: Literal[True]
     ) -> Tensor[Bool, R, D]: ...
+    @overload
+    def any(
+        self: _Reductions[Any, _UnknownRank, D], axis: int, *, keepdims: Literal[False] = False
+    ) -> Tensor[Bool, AnyRank, D]: ...
     @overload
     def any(
         self: _Reductions[Any, Rank1, D], axis: int, *, keepdims: Literal[False] = False

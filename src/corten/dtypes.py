@@ -7,7 +7,7 @@ in static types: ``ct.float32`` is an instance of :class:`Float32`, so
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Self
 
 import numpy as np
 
@@ -67,10 +67,12 @@ class DType:
     kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
     _instance: ClassVar[DType | None] = None
 
-    def __new__(cls) -> DType:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls) -> Self:
+        inst = cls._instance
+        if not isinstance(inst, cls):
+            inst = super().__new__(cls)
+            cls._instance = inst
+        return inst
 
     def __init_subclass__(cls, *, name: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import index as _index
 
-from corten.errors import AxisError, ShapeError
+from corten.errors import AxisError, ShapeError, TensorIndexError
 
 __all__ = [
     "broadcast_shapes",
@@ -189,3 +189,169 @@ def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
                 f"(dimension sizes {x} and {y} differ and neither is 1)"
             )
     return tuple(out)
+
+
+Layout = tuple[tuple[int, ...], tuple[int, ...], int]
+
+
+def index_layout(
+    shape: tuple[int, ...], strides: tuple[int, ...], offset: int, idx: object
+) -> Layout:
+    """The layout that a basic index (ints, slices, ``...``, ``None``) selects.
+
+    Follows NumPy's rules: ints drop their dimension (negative ones count from the end),
+    slices keep it with their step, ``None`` inserts a dimension of size 1 and ``...``
+    stands for the dimensions not named.
+
+    Raises
+    ------
+    TensorIndexError
+        If an int is out of range, there are too many indices, or more than one ``...``.
+
+    Examples
+    --------
+    >>> index_layout((4, 5), (5, 1), 0, (1, slice(None, None, -2)))
+    ((3,), (-2,), 9)
+    >>> index_layout((4, 5), (5, 1), 0, (None, Ellipsis, 2))
+    ((1, 4), (0, 5), 2)
+    """
+    items = idx if isinstance(idx, tuple) else (idx,)
+    ndim = len(shape)
+    named = 0
+    ellipses = 0
+    for it in items:
+        if it is Ellipsis:
+            ellipses += 1
+        elif it is not None:
+            named += 1
+    if ellipses > 1:
+        raise TensorIndexError("an index can only have a single ellipsis ('...')")
+    if named > ndim:
+        raise TensorIndexError(
+            f"too many indices: {named} given for a tensor of rank {ndim} (shape {shape})"
+        )
+    out_shape: list[int] = []
+    out_strides: list[int] = []
+    dim = 0
+    for it in items:
+        if it is None:
+            out_shape.append(1)
+            out_strides.append(0)
+        elif it is Ellipsis:
+            for _ in range(ndim - named):
+                out_shape.append(shape[dim])
+                out_strides.append(strides[dim])
+                dim += 1
+        elif isinstance(it, slice):
+            size = shape[dim]
+            start, stop, step = it.indices(size)
+            n = len(range(start, stop, step))
+            if n:
+                offset += start * strides[dim]
+            out_shape.append(n)
+            out_strides.append(step * strides[dim])
+            dim += 1
+        else:
+            try:
+                i = _index(it)
+            except TypeError as exc:
+                raise TensorIndexError(
+                    f"an index is an int, a slice, ..., None or a tuple of these; got "
+                    f"{type(it).__name__}"
+                ) from exc
+            size = shape[dim]
+            if not -size <= i < size:
+                raise TensorIndexError(
+                    f"index {i} is out of bounds for dimension {dim} with size {size}"
+                )
+            offset += (i % size) * strides[dim]
+            dim += 1
+    out_shape.extend(shape[dim:])
+    out_strides.extend(strides[dim:])
+    return tuple(out_shape), tuple(out_strides), offset
+
+
+def reshape_strides(
+    shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
+) -> tuple[int, ...] | None:
+    """Strides that give ``new_shape`` over the same elements without copying, or None.
+
+    The element counts must agree. Dimensions are matched in row-major order in groups
+    whose products agree; each old group must be contiguous within itself.
+
+    Examples
+    --------
+    >>> reshape_strides((2, 3), (3, 1), (3, 2))
+    (2, 1)
+    >>> reshape_strides((2, 3), (1, 2), (6,)) is None
+    True
+    """
+    if numel(new_shape) == 0 or numel(shape) == 0:
+        return contiguous_strides(new_shape)
+    old = [(s, st) for s, st in zip(shape, strides, strict=True) if s != 1]
+    out = [0] * len(new_shape)
+    oi = ni = 0
+    n_old, n_new = len(old), len(new_shape)
+    while ni < n_new:
+        if new_shape[ni] == 1:
+            out[ni] = 0
+            ni += 1
+            continue
+        if oi >= n_old:
+            return None
+        # Grow a group of old dims and new dims with equal products.
+        o_start, n_start = oi, ni
+        po, pn = old[oi][0], new_shape[ni]
+        oi += 1
+        ni += 1
+        while po != pn:
+            if po < pn:
+                if oi >= n_old:
+                    return None
+                po *= old[oi][0]
+                oi += 1
+            else:
+                while ni < n_new and new_shape[ni] == 1:
+                    ni += 1
+                if ni >= n_new:
+                    return None
+                pn *= new_shape[ni]
+                ni += 1
+        # The old group must be contiguous within itself.
+        for k in range(o_start, oi - 1):
+            if old[k][1] != old[k + 1][1] * old[k + 1][0]:
+                return None
+        # Lay out the new group from the innermost old stride outwards.
+        acc = old[oi - 1][1]
+        for k in range(ni - 1, n_start - 1, -1):
+            if new_shape[k] == 1:
+                out[k] = 0
+                continue
+            out[k] = acc
+            acc *= new_shape[k]
+    if oi != n_old:
+        return None
+    return tuple(out)
+
+
+def may_overlap(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """Whether two distinct indices of a layout might address the same element.
+
+    Conservative: True is returned for every overlapping layout (a stride of 0 on a
+    dimension longer than 1, and interleavings such as some ``as_strided`` results),
+    and possibly for a few exotic layouts that do not overlap.
+
+    Examples
+    --------
+    >>> may_overlap((3, 4), (0, 1)), may_overlap((3, 4), (-4, 1))
+    (True, False)
+    """
+    dims = sorted((abs(st), s) for s, st in zip(shape, strides, strict=True) if s > 1)
+    if not dims or 0 in (s for s in shape):
+        return False
+    reach = 0  # the largest offset the inner dimensions span
+    for st, s in dims:
+        if st <= reach:
+            return True
+        reach += st * (s - 1)
+    return False

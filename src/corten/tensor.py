@@ -12,14 +12,16 @@ from __future__ import annotations
 import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, overload
 
 import numpy as np
 
 from corten import _format
 from corten._convert import array_for, cast_checked, scalar_for
-from corten._reductions import _Reductions
-from corten._typing import DT, AnyRank, D, NewD, NewDT, R
+from corten._reductions import _Reductions, _UnknownRank
+from corten._typing import DT, AnyRank, D, NewD, NewDT, R, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten._viewops import _ViewOps
 from corten.devices import Cpu, Cuda, Device, cpu, cuda, require_available
 from corten.dtypes import _BY_NUMPY, Bool, DType, as_dtype
 from corten.errors import (
@@ -32,7 +34,9 @@ from corten.errors import (
 from corten.layout import (
     contiguous_strides,
     extent,
+    index_layout,
     is_contiguous,
+    may_overlap,
     normalize_axes,
     normalize_axis,
 )
@@ -58,7 +62,10 @@ class CannotWriteToTensorView:
 def _array_at(buf: Buffer, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> Array:
     root = buf.array
     isz = root.itemsize
-    if off == 0 and root.size == _numel(shape) and is_contiguous(shape, strides):
+    n = _numel(shape)
+    if n == 0:
+        return root.reshape(-1)[:0].reshape(shape)
+    if off == 0 and root.size == n and is_contiguous(shape, strides):
         return root.reshape(shape)
     return np.ndarray(
         shape, root.dtype, buffer=root, offset=off * isz, strides=[s * isz for s in strides]
@@ -130,7 +137,7 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     return t
 
 
-class TensorView(_Reductions[DT, R, D]):
+class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     """A frozen, read-only tensor: what ``t.view()`` and ``t[...]`` return.
 
     It keeps the data it saw: a later write to its owner copies the owner away. It has
@@ -184,7 +191,19 @@ class TensorView(_Reductions[DT, R, D]):
                 f"layout shape={shape} strides={strides} offset={offset} reaches elements "
                 f"{lo}..{hi - 1}, outside the buffer of {size} elements"
             )
-        self = object.__new__(cls)
+        return cls._make(storage, shape, strides, offset, dtype)
+
+    @classmethod
+    def _make(
+        cls,
+        storage: Storage,
+        shape: tuple[int, ...],
+        strides: tuple[int, ...],
+        offset: int,
+        dtype: DType,
+    ) -> Self:
+        """``_new`` without the checks, for layouts derived by corten.layout's functions."""
+        self = _new_object(cls)
         self._storage = storage
         self._shape = shape
         self._strides = strides
@@ -271,23 +290,12 @@ class TensorView(_Reductions[DT, R, D]):
         """A Storage of its own over this tensor's current Buffer, for a frozen result."""
         return Storage(self._storage.buffer)
 
-    def _derive(self, sub: Array, root: Array, storage: Storage) -> Any:
-        """A tensor of this tensor's view class over ``sub``, a NumPy view into ``root``.
+    def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
+        """A frozen view over a layout derived from this tensor's (zero-copy)."""
+        return TensorView._make(self._frozen_storage(), shape, strides, offset, self._dtype)
 
-        The layout is read off ``sub`` relative to ``root``; ``storage`` holds ``root``'s
-        buffer or an exact copy of it, so the same layout is valid there.
-        """
-        isz = root.itemsize
-        if sub.size:
-            delta = sub.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-            offset = delta // isz
-        else:
-            offset = self._offset
-        strides = tuple(s // isz for s in sub.strides)
-        return self._view_class()._new(storage, sub.shape, strides, offset, self._dtype)
-
-    def _view_class(self) -> type[TensorView[Any, Any, Any]]:
-        return TensorView
+    def _copy_reshaped(self, shape: tuple[int, ...]) -> Any:
+        return _result(np.ascontiguousarray(self._np()).reshape(shape), self._device)
 
     def _check_other(self, other: TensorView[Any, Any, Any]) -> Array:
         if other._device != self._device:
@@ -641,30 +649,20 @@ class TensorView(_Reductions[DT, R, D]):
 
     @overload
     def __getitem__(
-        self, idx: int | slice | tuple[int | slice | None, ...] | None
+        self, idx: int | slice | EllipsisType | tuple[int | slice | EllipsisType | None, ...] | None
     ) -> TensorView[DT, AnyRank, D]: ...
     @overload
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
         """NumPy indexing: basic indices give a zero-copy view, advanced ones a copy."""
-        buf, arr = self._np_buf()
-        key: Any = idx
-        if _is_basic(key):
-            try:
-                sub = arr[key]
-            except IndexError as exc:
-                raise _index_error(exc, idx, self._shape) from exc
-            if not isinstance(sub, np.ndarray):
-                sub = arr[(*key, ...) if isinstance(key, tuple) else (key, ...)]
-            return self._derive_view(sub, buf.array)  # type: ignore[no-any-return]
+        if _is_basic(idx):
+            return self._view(*index_layout(self._shape, self._strides, self._offset, idx))  # type: ignore[no-any-return]
+        arr = self._np()
         try:
             sub = arr[_np_index(idx)]
         except IndexError as exc:
             raise _index_error(exc, idx, self._shape) from exc
         return _result(np.array(sub, copy=True), self._device)
-
-    def _derive_view(self, sub: Array, root: Array) -> Any:
-        return self._derive(sub, root, self._frozen_storage())
 
     # ----------------------------------------------------------------- arithmetic
 
@@ -889,9 +887,48 @@ class _Writable(TensorView[DT, R, D]):
         >>> t.tolist()
         [5, 5, 5]
         """
-        return TensorViewMut._new(
+        return TensorViewMut._make(
             self._storage, self._shape, self._strides, self._offset, self._dtype
         )
+
+    def slice_mut(self, *indices: int | slice | None) -> TensorViewMut[DT, AnyRank, D]:
+        """``view_mut().slice(...)``: a mutable window selected by basic indices.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2, 3), dtype=ct.int32)
+        >>> t.slice_mut(0, slice(1, None)).fill_(7)
+        >>> t.tolist()
+        [[0, 7, 7], [0, 0, 0]]
+        """
+        return self.view_mut().slice(*indices)
+
+    def narrow_mut(self, dim: int, start: int, length: int) -> TensorViewMut[DT, AnyRank, D]:
+        """``view_mut().narrow(dim, start, length)``.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((4,), dtype=ct.int32)
+        >>> t.narrow_mut(0, 1, 2).fill_(1)
+        >>> t.tolist()
+        [0, 1, 1, 0]
+        """
+        return self.view_mut().narrow(dim, start, length)
+
+    def select_mut(self, dim: int, index: int) -> TensorViewMut[DT, AnyRank, D]:
+        """``view_mut().select(dim, index)``: a mutable slice, one rank lower.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.zeros((2, 2), dtype=ct.int32)
+        >>> t.select_mut(1, 0).fill_(3)
+        >>> t.tolist()
+        [[3, 0], [3, 0]]
+        """
+        return self.view_mut().select(dim, index)
 
     def _frozen_storage(self) -> Storage:
         st = self._storage
@@ -1057,20 +1094,99 @@ class TensorViewMut(_Writable[DT, R, D]):
 
     __slots__ = ()
 
-    def _view_class(self) -> type[TensorView[Any, Any, Any]]:
-        return TensorViewMut
-
-    def _derive_view(self, sub: Array, root: Array) -> Any:
-        return self._derive(sub, root, self._storage)
+    def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
+        cls = _OverlappingViewMut if may_overlap(shape, strides) else TensorViewMut
+        return cls._make(self._storage, shape, strides, offset, self._dtype)
 
     @overload
     def __getitem__(
-        self, idx: int | slice | tuple[int | slice | None, ...] | None
+        self, idx: int | slice | EllipsisType | tuple[int | slice | EllipsisType | None, ...] | None
     ) -> TensorViewMut[DT, AnyRank, D]: ...
     @overload
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
         return super().__getitem__(idx)
+
+    if TYPE_CHECKING:
+        # The view operations of a mutable view give mutable views.
+        def slice(self, *indices: int | slice | None) -> TensorViewMut[DT, AnyRank, D]: ...
+        def narrow(self, dim: int, start: int, length: int) -> TensorViewMut[DT, AnyRank, D]: ...
+        @overload
+        def select(
+            self: TensorViewMut[DT, _UnknownRank, D], dim: int, index: int
+        ) -> TensorViewMut[DT, AnyRank, D]: ...
+        @overload
+        def select(
+            self: TensorViewMut[DT, Rank1, D], dim: int, index: int
+        ) -> TensorViewMut[DT, Rank0, D]: ...
+        @overload
+        def select(
+            self: TensorViewMut[DT, Rank2, D], dim: int, index: int
+        ) -> TensorViewMut[DT, Rank1, D]: ...
+        @overload
+        def select(
+            self: TensorViewMut[DT, Rank3, D], dim: int, index: int
+        ) -> TensorViewMut[DT, Rank2, D]: ...
+        @overload
+        def select(
+            self: TensorViewMut[DT, Rank4, D], dim: int, index: int
+        ) -> TensorViewMut[DT, Rank3, D]: ...
+        @overload
+        def select(self, dim: int, index: int) -> TensorViewMut[DT, AnyRank, D]: ...
+        def select(self, dim: int, index: int) -> Any: ...
+        def permute(self, *dims: int | Sequence[int]) -> TensorViewMut[DT, R, D]: ...
+        def transpose(self, dim0: int, dim1: int) -> TensorViewMut[DT, R, D]: ...
+        @property
+        def T(self) -> TensorViewMut[DT, R, D]: ...
+        @property
+        def mT(self) -> TensorViewMut[DT, R, D]: ...
+        def view_as(self, *shape: int | Sequence[int]) -> TensorViewMut[DT, AnyRank, D]: ...
+        def squeeze(
+            self, dim: int | Sequence[int] | None = None
+        ) -> TensorViewMut[DT, AnyRank, D]: ...
+        def unsqueeze(self, dim: int) -> TensorViewMut[DT, AnyRank, D]: ...
+        def expand(self, *shape: int | Sequence[int]) -> TensorViewMut[DT, AnyRank, D]: ...
+        def broadcast_to(self, shape: Sequence[int]) -> TensorViewMut[DT, AnyRank, D]: ...
+        def flip(self, dims: int | Sequence[int] | None = None) -> TensorViewMut[DT, R, D]: ...
+        def split(  # type: ignore[override]
+            self, split_size_or_sections: int | Sequence[int], dim: int = 0
+        ) -> list[TensorViewMut[DT, R, D]]: ...
+        def chunk(self, chunks: int, dim: int = 0) -> list[TensorViewMut[DT, R, D]]: ...  # type: ignore[override]
+        def unbind(self, dim: int = 0) -> list[TensorViewMut[DT, AnyRank, D]]: ...  # type: ignore[override]
+        def diagonal(
+            self, offset: int = 0, dim1: int = 0, dim2: int = 1
+        ) -> TensorViewMut[DT, AnyRank, D]: ...
+        def as_strided(
+            self, shape: Sequence[int], strides: Sequence[int], offset: int | None = None
+        ) -> TensorViewMut[DT, AnyRank, D]: ...
+
+
+class _OverlappingViewMut(TensorViewMut[DT, R, D]):
+    """A mutable view whose layout overlaps itself (after ``expand``, some ``as_strided``).
+
+    It reads like any mutable view but refuses every write, as do views derived from it:
+    one write would land in several elements at once.
+    """
+
+    __slots__ = ()
+
+    def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
+        return _OverlappingViewMut._make(self._storage, shape, strides, offset, self._dtype)
+
+    def view_mut(self) -> TensorViewMut[DT, R, D]:
+        return self._view(self._shape, self._strides, self._offset)  # type: ignore[no-any-return]
+
+    def _write(self, fn: Callable[[Array], object]) -> None:
+        raise ReadOnlyError(
+            f"this view overlaps itself (shape {self._shape}, strides {self._strides}): "
+            "several of its elements share memory, so it cannot be written; write "
+            "through a view without repeated elements, or .contiguous() a copy"
+        )
+
+    def numpy(self, *, writable: bool = False) -> Array:
+        if writable:
+            self._write(lambda out: None)
+        return super().numpy()
 
 
 class Tensor(_Writable[DT, R, D]):
