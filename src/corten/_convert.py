@@ -71,10 +71,36 @@ def array_for(value: object, dtype: DType) -> np.ndarray[Any, Any]:
         src = value
     else:
         try:
-            src = np.asarray(value)
+            src = source_array(value)
         except (ValueError, TypeError) as exc:
+            if isinstance(exc, DTypeError):
+                raise
             raise DTypeError(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
     return cast_checked(src, dtype)
+
+
+def _only_ints(value: object) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_only_ints(v) for v in value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def source_array(value: object) -> np.ndarray[Any, Any]:
+    """``np.asarray(value)`` for Python data, keeping large Python ints integers.
+
+    NumPy turns a list mixing ints of 2**63 and above with smaller ones into float64
+    (rounding them) and ints beyond 64 bits into objects; here they become int64 or
+    uint64 when every value fits one of them, and a DTypeError when none does.
+    """
+    src = np.asarray(value)
+    if src.size and src.dtype.kind in "fO" and _only_ints(value):
+        for candidate in (np.int64, np.uint64):
+            try:
+                return np.array(value, dtype=candidate)
+            except OverflowError:
+                continue
+        raise DTypeError("integer values do not fit int64 or uint64, the widest integer dtypes")
+    return src
 
 
 def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any]:
@@ -82,6 +108,8 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
     target = dtype.numpy
     if src.dtype == target:
         return src
+    if src.size == 0:  # no values to check: empty data takes any dtype
+        return src.astype(target)
     k = src.dtype.kind
     if k not in "biuf":
         raise DTypeError(f"cannot make a {dtype.name} tensor from values of dtype {src.dtype}")

@@ -134,13 +134,18 @@ class _ViewOps(Generic[DT, R, D]):
         >>> ct.zeros((480, 640, 3)).permute(2, 0, 1).shape
         (3, 480, 640)
         """
-        order = _dims_arg(dims)
-        n = len(self._shape)
-        norm = tuple(normalize_axis(d, n) for d in order)
-        if len(norm) != n or sorted(norm) != list(range(n)):
-            raise AxisError(f"permute needs each of the {n} dimensions exactly once, got {order!r}")
+        order = dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims
+        shape, strides = self._shape, self._strides
+        n = len(shape)
+        norm = [d + n if type(d) is int and d < 0 else d for d in order]
+        if len(norm) != n or sorted(norm) != list(range(n)):  # type: ignore[type-var]
+            raise AxisError(
+                f"permute needs each of the {n} dimensions exactly once, got {tuple(order)!r}"
+            )
         return self._view(  # type: ignore[no-any-return]
-            tuple(self._shape[d] for d in norm), tuple(self._strides[d] for d in norm), self._offset
+            tuple([shape[d] for d in norm]),  # type: ignore[index]
+            tuple([strides[d] for d in norm]),  # type: ignore[index]
+            self._offset,
         )
 
     def transpose(self, dim0: int, dim1: int) -> TensorView[DT, R, D]:

@@ -12,7 +12,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from corten._convert import array_for, infer_dtype, scalar_for
+from corten._convert import array_for, infer_dtype, scalar_for, source_array
 from corten._typing import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.devices import Device, as_device, cpu, require_available
 from corten.dtypes import DType, Float32, as_dtype, bool_, float32, int64
@@ -57,7 +57,7 @@ def _filled(
     shape: object, dtype: object, device: object, fill: Any | None
 ) -> Tensor[Any, Any, Any]:
     dims = normalize_shape(shape)  # type: ignore[arg-type]
-    dt = as_dtype(dtype)
+    dt = float32 if dtype is None else as_dtype(dtype)
     dev = _device(device)
     if fill is None:
         arr = np.empty(dims, dtype=dt.numpy)
@@ -414,7 +414,9 @@ def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tenso
         src = data._np()
     else:
         try:
-            src = np.asarray(data)
+            src = source_array(data)
+        except DTypeError:
+            raise
         except ValueError as exc:
             raise ShapeError(f"cannot make a tensor of ragged or invalid data: {exc}") from exc
     if src.dtype == object:
@@ -464,7 +466,8 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
         offset = 0
     else:
         lo, hi = extent(a.shape, strides, 0)
-        corner = a[tuple(slice(None, None, -1) if s < 0 else slice(None) for s in strides)]
+        flips = tuple(slice(None, None, -1) if s < 0 else slice(None) for s in strides)
+        corner = a[(*flips, ...)]  # `...` keeps a 0-d array an array
         root = np.lib.stride_tricks.as_strided(
             corner, shape=(hi - lo,), strides=(isz,), writeable=bool(a.flags.writeable)
         )

@@ -61,10 +61,10 @@ def is_contiguous(shape: Sequence[int], strides: Sequence[int]) -> bool:
     >>> is_contiguous((2, 3), (3, 1)), is_contiguous((2, 3), (1, 2))
     (True, False)
     """
+    if 0 in shape:
+        return True
     acc = 1
     for s, st in zip(reversed(shape), reversed(strides), strict=True):
-        if s == 0:
-            return True
         if s != 1 and st != acc:
             return False
         acc *= s
@@ -215,7 +215,7 @@ def index_layout(
     >>> index_layout((4, 5), (5, 1), 0, (None, Ellipsis, 2))
     ((1, 4), (0, 5), 2)
     """
-    items = idx if isinstance(idx, tuple) else (idx,)
+    items = idx if type(idx) is tuple else (idx,)
     ndim = len(shape)
     named = 0
     ellipses = 0
@@ -234,23 +234,29 @@ def index_layout(
     out_strides: list[int] = []
     dim = 0
     for it in items:
-        if it is None:
+        if type(it) is slice:
+            size = shape[dim]
+            stride = strides[dim]
+            start, stop, step = it.indices(size)
+            if step > 0:
+                n = (stop - start + step - 1) // step
+            else:
+                n = (start - stop - step - 1) // -step
+            if n > 0:
+                offset += start * stride
+            else:
+                n = 0
+            out_shape.append(n)
+            out_strides.append(step * stride)
+            dim += 1
+        elif it is None:
             out_shape.append(1)
             out_strides.append(0)
         elif it is Ellipsis:
-            for _ in range(ndim - named):
-                out_shape.append(shape[dim])
-                out_strides.append(strides[dim])
-                dim += 1
-        elif isinstance(it, slice):
-            size = shape[dim]
-            start, stop, step = it.indices(size)
-            n = len(range(start, stop, step))
-            if n:
-                offset += start * strides[dim]
-            out_shape.append(n)
-            out_strides.append(step * strides[dim])
-            dim += 1
+            rest = ndim - named
+            out_shape.extend(shape[dim : dim + rest])
+            out_strides.extend(strides[dim : dim + rest])
+            dim += rest
         else:
             try:
                 i = _index(it)
@@ -260,14 +266,17 @@ def index_layout(
                     f"{type(it).__name__}"
                 ) from exc
             size = shape[dim]
-            if not -size <= i < size:
+            if i < 0:
+                i += size
+            if not 0 <= i < size:
                 raise TensorIndexError(
-                    f"index {i} is out of bounds for dimension {dim} with size {size}"
+                    f"index {_index(it)} is out of bounds for dimension {dim} with size {size}"
                 )
-            offset += (i % size) * strides[dim]
+            offset += i * strides[dim]
             dim += 1
-    out_shape.extend(shape[dim:])
-    out_strides.extend(strides[dim:])
+    if dim < ndim:
+        out_shape.extend(shape[dim:])
+        out_strides.extend(strides[dim:])
     return tuple(out_shape), tuple(out_strides), offset
 
 

@@ -40,7 +40,7 @@ from corten.layout import (
     normalize_axes,
     normalize_axis,
 )
-from corten.storage import Buffer, Storage
+from corten.storage import _STRIPES, Buffer, Storage
 
 __all__ = ["CannotWriteToTensorView", "Tensor", "TensorView", "TensorViewMut"]
 
@@ -79,10 +79,21 @@ def _numel(shape: tuple[int, ...]) -> int:
     return n
 
 
+_BASIC_EXACT: Final = frozenset({int, slice, type(Ellipsis), type(None)})
+
+
 def _is_basic(idx: object) -> bool:
-    if isinstance(idx, tuple):
-        return all(isinstance(i, _BASIC_TYPES) and not isinstance(i, bool) for i in idx)
-    return isinstance(idx, _BASIC_TYPES) and not isinstance(idx, bool)
+    """Whether ``idx`` is a basic index: ints, slices, ``...``, ``None`` and tuples of them."""
+    if type(idx) is tuple:
+        for i in idx:
+            if type(i) not in _BASIC_EXACT and not (
+                isinstance(i, np.integer) or (isinstance(i, int) and not isinstance(i, bool))
+            ):
+                return False
+        return True
+    return type(idx) in _BASIC_EXACT or (
+        isinstance(idx, (int, np.integer)) and not isinstance(idx, bool)
+    )
 
 
 def _np_index(idx: object) -> Any:
@@ -186,7 +197,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             raise ShapeError(f"shape {shape} and strides {strides} differ in length")
         size = storage.buffer.array.size
         lo, hi = extent(shape, strides, offset)
-        if lo < 0 or hi > size:
+        if (lo < 0 or hi > size) and 0 not in shape:
             raise ShapeError(
                 f"layout shape={shape} strides={strides} offset={offset} reaches elements "
                 f"{lo}..{hi - 1}, outside the buffer of {size} elements"
@@ -306,7 +317,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         if other._dtype is not self._dtype:
             raise DTypeError(
                 f"dtypes differ: {self._dtype.name} and {other._dtype.name}; corten does not "
-                f"promote implicitly: convert one with .astype(ct.{self._dtype.name})"
+                f"promote implicitly: convert one operand with .astype(ct.{self._dtype.name}) "
+                f"or .astype(ct.{other._dtype.name})"
             )
         return other._np()
 
@@ -741,11 +753,15 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def __eq__(  # type: ignore[override]
         self, other: TensorView[DT, Any, D] | Scalar
     ) -> Tensor[Bool, AnyRank, D]:
+        if not isinstance(other, (TensorView, np.ndarray, bool, int, float, np.generic)):
+            return NotImplemented
         return self._binary(other, operator.eq)  # type: ignore[no-any-return]
 
     def __ne__(  # type: ignore[override]
         self, other: TensorView[DT, Any, D] | Scalar
     ) -> Tensor[Bool, AnyRank, D]:
+        if not isinstance(other, (TensorView, np.ndarray, bool, int, float, np.generic)):
+            return NotImplemented
         return self._binary(other, operator.ne)  # type: ignore[no-any-return]
 
     def __lt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
@@ -932,7 +948,7 @@ class _Writable(TensorView[DT, R, D]):
 
     def _frozen_storage(self) -> Storage:
         st = self._storage
-        with st.lock:
+        with _STRIPES[(id(st) >> 4) & 63]:  # st.lock, inlined: this is every view's path
             return Storage(st.buffer)
 
     def _write(self, fn: Callable[[Array], object]) -> None:
@@ -999,7 +1015,7 @@ class _Writable(TensorView[DT, R, D]):
         """
         b = self._check_other(src)
         self._check_broadcast_into(b.shape, self._shape)
-        self._write(lambda out: np.copyto(out, b))
+        self._write(lambda out: np.copyto(out, b.copy() if np.may_share_memory(out, b) else b))
 
     def _check_broadcast_into(self, src: tuple[int, ...], dst: tuple[int, ...]) -> None:
         try:
@@ -1027,10 +1043,16 @@ class _Writable(TensorView[DT, R, D]):
         except IndexError as exc:
             raise _index_error(exc, idx, self._shape) from exc
         val = self._value_array(value)
+        vshape = np.shape(val)
+        extra = len(vshape) - len(target_shape)
+        if extra > 0 and all(d == 1 for d in vshape[:extra]):
+            val = np.reshape(val, vshape[extra:])  # NumPy drops leading 1s of a value
         self._check_broadcast_into(np.shape(val), target_shape)
 
         def assign(out: Array) -> None:
-            out[np_idx] = val
+            # An overlapping source behaves as if copied first.
+            src = val.copy() if type(val) is np.ndarray and np.may_share_memory(out, val) else val
+            out[np_idx] = src
 
         self._write(assign)
 
