@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import warnings
+import weakref
 from typing import Any, Final
 
 import numpy as np
@@ -146,14 +147,18 @@ class Storage:
     anyone else holds it, when it is read-only, or (for a new holder) when it escaped.
     """
 
-    __slots__ = ("buffer",)
+    __slots__ = ("__weakref__", "buffer", "frozen")
     buffer: Buffer
+    # A weak reference to the Storage that this writer's frozen views share (see
+    # ``_Writable._frozen_storage``); valid while that Storage is over ``buffer``.
+    frozen: weakref.ref[Storage] | None
 
     def __init__(self, buffer: Buffer) -> None:
         if buffer.escaped:
             buffer = buffer.copy()
         buffer._holders.append(None)
         self.buffer = buffer
+        self.frozen = None
 
     @property
     def lock(self) -> threading.Lock:
@@ -168,6 +173,7 @@ class Storage:
         buffer._holders.append(None)
         self = cls.__new__(cls)
         self.buffer = buffer
+        self.frozen = None
         return self
 
     @classmethod

@@ -137,6 +137,7 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     buf._holders = [None]
     storage = _new_object(Storage)
     storage.buffer = buf
+    storage.frozen = None
     t = _new_object(Tensor)
     t._storage = storage
     t._shape = shape
@@ -298,7 +299,15 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return cache
 
     def _frozen_storage(self) -> Storage:
-        """A Storage of its own over this tensor's current Buffer, for a frozen result."""
+        """The Storage for a frozen view of this tensor's current Buffer.
+
+        Frozen views never write, so all frozen views of one buffer share one Storage:
+        a frozen view's own Storage serves every view derived from it.
+        """
+        return self._storage
+
+    def _owner_storage(self) -> Storage:
+        """A new Storage over this tensor's current Buffer, for a new owner (a clone)."""
         return Storage(self._storage.buffer)
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
@@ -375,6 +384,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         buf._holders = [None]
         storage = _new_object(Storage)
         storage.buffer = buf
+        storage.frozen = None
         t = _new_object(Tensor)
         t._storage = storage
         t._shape = shape
@@ -553,8 +563,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> t.tolist(), c.tolist()
         ([1, 2, 3], [11, 12, 13])
         """
-        return Tensor._new(
-            self._frozen_storage(), self._shape, self._strides, self._offset, self._dtype
+        return Tensor._make(
+            self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )
 
     def view(self) -> TensorView[DT, R, D]:
@@ -569,7 +579,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> v.tolist()
         [0.0, 0.0]
         """
-        return TensorView._new(
+        return TensorView._make(
             self._frozen_storage(), self._shape, self._strides, self._offset, self._dtype
         )
 
@@ -947,8 +957,22 @@ class _Writable(TensorView[DT, R, D]):
         return self.view_mut().select(dim, index)
 
     def _frozen_storage(self) -> Storage:
+        # A writer's frozen views share one Storage per buffer, found through a weak
+        # reference (a strong one would hold the buffer and make every write copy).
         st = self._storage
         with _STRIPES[(id(st) >> 4) & 63]:  # st.lock, inlined: this is every view's path
+            ref = st.frozen
+            if ref is not None:
+                fs = ref()
+                if fs is not None and fs.buffer is st.buffer:
+                    return fs
+            fs = Storage(st.buffer)
+            st.frozen = weakref.ref(fs)
+            return fs
+
+    def _owner_storage(self) -> Storage:
+        st = self._storage
+        with _STRIPES[(id(st) >> 4) & 63]:
             return Storage(st.buffer)
 
     def _write(self, fn: Callable[[Array], object]) -> None:
@@ -1118,7 +1142,7 @@ class TensorViewMut(_Writable[DT, R, D]):
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
         cls = _OverlappingViewMut if may_overlap(shape, strides) else TensorViewMut
-        return cls._make(self._storage, shape, strides, offset, self._dtype)
+        return cls._make(Storage(self._storage.buffer), shape, strides, offset, self._dtype)
 
     @overload
     def __getitem__(
