@@ -3,9 +3,12 @@
 Three layers:
 
 * a model-based (stateful hypothesis) test: random sequences of create / clone / view /
-  view_mut / basic indexing / write / export / drop, compared after every step with a
-  NumPy model in which every clone, frozen view and read-only export is an independent
-  copy, while mutable views and writable exports are windows into their owner's model;
+  view_mut / basic indexing / named view operations (narrow, select, permute, flip,
+  reshape, diagonal, split, expand, as_strided, ...) / write / export / drop, compared
+  after every step with a NumPy model in which every clone, frozen view and read-only
+  export is an independent copy, while mutable views and writable exports are windows
+  into their owner's model (NumPy's equivalent view of it; read-only where the view
+  overlaps itself, as after expand, and corten must refuse writes);
 * a multithreaded stress test: no write is lost and no frozen view ever changes;
 * deterministic tests, one rule each, plus regression tests for bugs found earlier.
 """
@@ -15,18 +18,21 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import corten as ct
+from corten.tensor import _OverlappingViewMut
 
-TENSOR_KINDS = ("owner", "frozen", "mut")
+TENSOR_KINDS = ("owner", "frozen", "mut", "omut")
 WRITABLE_KINDS = ("owner", "mut")
 DTYPES = {"int64": (ct.int64, np.int64), "float64": (ct.float64, np.float64)}
 MAX_HANDLES = 14
@@ -40,12 +46,24 @@ def _setitem_one(t: Any) -> None:
     t[...] = 1
 
 
+def _imul_two(t: Any) -> None:
+    t *= 2
+
+
 FROZEN_WRITES = {
     "setitem": _setitem_one,
     "fill_": lambda t: t.fill_(1),
     "iadd": _iadd_one,
     "copy_": lambda t: t.copy_(t),
     "export": lambda t: t.numpy(writable=True),
+}
+# Writes to a mutable view that overlaps itself, and to the views derived from it.
+OVERLAPPING_WRITES = {
+    **FROZEN_WRITES,
+    "imul": _imul_two,
+    "view_mut": lambda t: t.view_mut().fill_(1),
+    "sub_view": lambda t: t[...].fill_(1),
+    "unsqueeze": lambda t: _setitem_one(t.unsqueeze(0)),
 }
 
 
@@ -67,10 +85,14 @@ class Group:
 class Handle:
     """A live handle and its model.
 
-    ``kind`` is one of ``owner``, ``frozen``, ``mut`` (corten tensors), ``ro`` (read-only
-    NumPy export) or ``w`` (writable NumPy alias: a writable export or a ``from_numpy``
-    source). ``model`` is an independent array for ``frozen`` and ``ro``; for the others
-    it is a window into the owner's model array, so writes propagate as they should.
+    ``kind`` is one of ``owner``, ``frozen``, ``mut``, ``omut`` (corten tensors; ``omut``
+    is a mutable view that overlaps itself, or one derived from such a view, which refuses
+    every write), ``ro`` (read-only NumPy export) or ``w`` (writable NumPy alias: a
+    writable export or a ``from_numpy`` source). ``model`` is an independent array for
+    ``frozen`` and ``ro``; for the others it is a window into the owner's model array, so
+    writes propagate as they should (read-only for ``omut``). An owner's model is laid
+    out like the owner (same strides and offset). ``overlap``: the tensor's layout
+    addresses some element twice.
     """
 
     kind: str
@@ -78,6 +100,7 @@ class Handle:
     model: np.ndarray
     group: Group | None = None
     label: str = field(default="")
+    overlap: bool = False
 
 
 def _shapes() -> st.SearchStrategy[tuple[int, ...]]:
@@ -121,6 +144,323 @@ def _draw_element_index(data: st.DataObject, shape: tuple[int, ...]) -> tuple[in
     return tuple(data.draw(st.integers(0, n - 1), label="elem") for n in shape)
 
 
+# --------------------------------------------------------------------------- view operations
+
+
+def _layout_overlaps(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """Whether two indices of a layout address the same element (by enumeration)."""
+    n = int(np.prod(shape, dtype=np.int64))
+    if n <= 1:
+        return False
+    offsets = {sum(i * s for i, s in zip(idx, strides, strict=True)) for idx in np.ndindex(shape)}
+    return len(offsets) < n
+
+
+def _model_overlaps(a: np.ndarray) -> bool:
+    return _layout_overlaps(a.shape, a.strides)
+
+
+def _layout_copy(t: Any, values: np.ndarray) -> np.ndarray:
+    """An independent copy of ``values`` laid out like ``t`` (same strides and offset).
+
+    A clone keeps its source's layout, and whether a later reshape can be a view depends
+    on it, so the model of a clone keeps it too.
+    """
+    shape, strides, off = t.shape, t.strides, t.offset
+    if values.size == 0:
+        return values.copy()
+    hi = off + sum((n - 1) * s for n, s in zip(shape, strides, strict=True) if s > 0)
+    flat = np.zeros(hi + 1, dtype=values.dtype)
+    isz = values.itemsize
+    out: np.ndarray = np.ndarray(
+        shape, values.dtype, buffer=flat, offset=off * isz, strides=[s * isz for s in strides]
+    )
+    out[...] = values
+    return out
+
+
+def _along(d: int, ix: Any) -> tuple[Any, ...]:
+    """A NumPy index that applies ``ix`` to dimension ``d`` and always gives a view."""
+    return (*(slice(None),) * d, ix, ...)
+
+
+def _axis(data: st.DataObject, n: int, label: str) -> tuple[int, int]:
+    """A dimension of a rank-``n`` tensor: (its index, how the call spells it)."""
+    d = data.draw(st.integers(0, n - 1), label=label)
+    return d, d - n if data.draw(st.booleans(), label=f"{label} < 0") else d
+
+
+def _divisors(n: int) -> list[int]:
+    return [k for k in range(1, n + 1) if n % k == 0]
+
+
+@dataclass(frozen=True)
+class ViewOp:
+    """A named view operation and its NumPy equivalent.
+
+    ``call`` maps a corten tensor to the views it takes (several for split, chunk and
+    unbind pieces); ``window`` maps a model array to the same windows as NumPy views, or
+    to None where NumPy cannot view without a copy (then ``copy_shape`` is the shape of
+    the copy: reshape falls back to one). ``mut_call`` spells the operation with an
+    owner's ``*_mut`` shortcut, where there is one.
+    """
+
+    name: str
+    call: Callable[[Any], list[Any]]
+    window: Callable[[np.ndarray], list[np.ndarray | None]]
+    mut_call: Callable[[Any], list[Any]] | None = None
+    copy_shape: tuple[int, ...] | None = None
+    may_refuse: bool = False  # view_as raises ShapeError where reshape would copy
+
+    @property
+    def kind(self) -> str:
+        return self.name.split("(")[0].split("[")[0]
+
+
+def _np_reshape_view(m: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    try:
+        return np.reshape(m, shape, copy=False)
+    except ValueError:
+        return None
+
+
+def _draw_new_shape(data: st.DataObject, shape: tuple[int, ...]) -> tuple[int, ...]:
+    total = int(np.prod(shape, dtype=np.int64))
+    k = data.draw(st.integers(0 if total == 1 else 1, 4), label="new rank")
+    dims: list[int] = []
+    rest = total
+    for _ in range(k - 1):
+        f = data.draw(st.sampled_from(_divisors(rest)), label="factor")
+        dims.append(f)
+        rest //= f
+    if k:
+        dims.append(rest)
+    return tuple(data.draw(st.permutations(dims), label="new shape")) if dims else ()
+
+
+def _draw_view_op(
+    data: st.DataObject, shape: tuple[int, ...], only: tuple[str, ...] | None = None
+) -> ViewOp:
+    """A random named view operation that applies to ``shape`` (sizes >= 1), one of
+    ``only`` if given."""
+    n = len(shape)
+    names = ["unsqueeze", "reshape", "flatten", "view_as", "expand", "squeeze", "T"]
+    if n >= 1:
+        names += ["narrow", "select", "slice", "permute", "transpose", "flip"]
+        names += ["split", "chunk", "unbind", "as_strided"]
+    if n >= 2:
+        names += ["diagonal", "mT"]
+    if only is not None:
+        names = [x for x in names if x in only]
+    name = data.draw(st.sampled_from(names), label="view op")
+
+    def one(f: Callable[[Any], Any]) -> Callable[[Any], list[Any]]:
+        return lambda x: [f(x)]
+
+    if name == "narrow":
+        d, da = _axis(data, n, "dim")
+        start = data.draw(st.integers(0, shape[d] - 1), label="start")
+        length = data.draw(st.integers(1, shape[d] - start), label="length")
+        sa = start - shape[d] if data.draw(st.booleans(), label="start < 0") else start
+        return ViewOp(
+            f"narrow({da}, {sa}, {length})",
+            one(lambda t: t.narrow(da, sa, length)),
+            one(lambda m: m[_along(d, slice(start, start + length))]),
+            mut_call=one(lambda t: t.narrow_mut(da, sa, length)),
+        )
+    if name == "select":
+        d, da = _axis(data, n, "dim")
+        i = data.draw(st.integers(-shape[d], shape[d] - 1), label="index")
+        return ViewOp(
+            f"select({da}, {i})",
+            one(lambda t: t.select(da, i)),
+            one(lambda m: m[_along(d, i)]),
+            mut_call=one(lambda t: t.select_mut(da, i)),
+        )
+    if name == "slice":
+        idx = _draw_basic_index(data, shape)
+        return ViewOp(
+            f"slice{idx}",
+            one(lambda t: t.slice(*idx)),
+            one(lambda m: m[(*idx, ...)]),
+            mut_call=one(lambda t: t.slice_mut(*idx)),
+        )
+    if name == "permute":
+        order = tuple(data.draw(st.permutations(range(n)), label="order"))
+        spelled = tuple(d - n if data.draw(st.booleans(), label="< 0") else d for d in order)
+        packed = data.draw(st.booleans(), label="as one tuple")
+        return ViewOp(
+            f"permute{spelled}",
+            one(lambda t: t.permute(spelled) if packed else t.permute(*spelled)),
+            one(lambda m: np.transpose(m, order)),
+        )
+    if name == "transpose":
+        (d0, a0), (d1, a1) = _axis(data, n, "dim0"), _axis(data, n, "dim1")
+        return ViewOp(
+            f"transpose({a0}, {a1})",
+            one(lambda t: t.transpose(a0, a1)),
+            one(lambda m: np.swapaxes(m, d0, d1)),
+        )
+    if name == "T":
+        return ViewOp("T", one(lambda t: t.T), one(lambda m: m.T))
+    if name == "mT":
+        return ViewOp("mT", one(lambda t: t.mT), one(lambda m: np.swapaxes(m, -2, -1)))
+    if name == "flip":
+        how = data.draw(st.sampled_from(["all", "int", "list"]), label="flip dims")
+        dims: Any = None
+        axes: Any = None
+        if how == "int":
+            axes, dims = _axis(data, n, "dim")
+        elif how == "list":
+            axes = tuple(data.draw(st.sets(st.integers(0, n - 1)), label="dims"))
+            dims = [d - n if data.draw(st.booleans(), label="< 0") else d for d in axes]
+        return ViewOp(f"flip({dims})", one(lambda t: t.flip(dims)), one(lambda m: np.flip(m, axes)))
+    if name == "unsqueeze":
+        d = data.draw(st.integers(-(n + 1), n), label="dim")
+        return ViewOp(
+            f"unsqueeze({d})",
+            one(lambda t: t.unsqueeze(d)),
+            one(lambda m: np.expand_dims(m, d)),
+        )
+    if name == "squeeze":
+        ones = [i for i, s in enumerate(shape) if s == 1]
+        how = data.draw(st.sampled_from(["all", "int", "list"] if ones else ["all"]), label="how")
+        sq: Any = None
+        np_axes: Any = None
+        if how == "int":
+            np_axes = data.draw(st.sampled_from(ones), label="dim")
+            sq = np_axes - n if data.draw(st.booleans(), label="< 0") else np_axes
+        elif how == "list":
+            np_axes = tuple(data.draw(st.sets(st.sampled_from(ones)), label="dims"))
+            sq = list(np_axes)
+        return ViewOp(
+            f"squeeze({sq})", one(lambda t: t.squeeze(sq)), one(lambda m: np.squeeze(m, np_axes))
+        )
+    if name in ("reshape", "flatten", "view_as"):
+        new = (-1,) if name == "flatten" else _draw_new_shape(data, shape)
+        spelled = new
+        if new and name != "flatten" and data.draw(st.booleans(), label="-1"):
+            j = data.draw(st.integers(0, len(new) - 1), label="inferred dim")
+            spelled = (*new[:j], -1, *new[j + 1 :])
+        resolved = (int(np.prod(shape, dtype=np.int64)),) if name == "flatten" else new
+        packed = data.draw(st.booleans(), label="as one tuple")
+        calls: dict[str, Callable[[Any], Any]] = {
+            "flatten": lambda t: t.flatten(),
+            "reshape": lambda t: t.reshape(spelled) if packed else t.reshape(*spelled),
+            "view_as": lambda t: t.view_as(spelled) if packed else t.view_as(*spelled),
+        }
+        return ViewOp(
+            f"{name}{spelled}",
+            one(calls[name]),
+            one(lambda m: _np_reshape_view(m, resolved)),
+            copy_shape=resolved,
+            may_refuse=name == "view_as",
+        )
+    if name in ("split", "chunk", "unbind"):
+        d, da = _axis(data, n, "dim")
+        size = shape[d]
+        if name == "unbind":
+            pieces: list[Any] = list(range(size))
+            call: Callable[[Any], list[Any]] = lambda t: t.unbind(da)  # noqa: E731
+            spelled_op = f"unbind({da})"
+        else:
+            if name == "chunk":
+                c = data.draw(st.integers(1, size + 1), label="chunks")
+                step = -(-size // c)
+                lengths = [min(step, size - s) for s in range(0, size, step)]
+                call = lambda t: t.chunk(c, da)  # noqa: E731
+                spelled_op = f"chunk({c}, {da})"
+            elif data.draw(st.booleans(), label="one size"):
+                step = data.draw(st.integers(1, size + 1), label="split size")
+                lengths = [min(step, size - s) for s in range(0, size, step)]
+                call = lambda t: t.split(step, da)  # noqa: E731
+                spelled_op = f"split({step}, {da})"
+            else:
+                inner = st.sets(st.integers(1, size - 1)) if size > 1 else st.just(set())
+                cuts = sorted(data.draw(inner, label="cuts"))
+                bounds = [0, *cuts, size]
+                lengths = [b - a for a, b in pairwise(bounds)]
+                call = lambda t: t.split(lengths, da)  # noqa: E731
+                spelled_op = f"split({lengths}, {da})"
+            starts = np.cumsum([0, *lengths[:-1]]).tolist()
+            pieces = [slice(s, s + k) for s, k in zip(starts, lengths, strict=True)]
+        keep = sorted(
+            data.draw(
+                st.sets(st.integers(0, len(pieces) - 1), min_size=1, max_size=2), label="keep"
+            )
+        )
+
+        def take(t: Any) -> list[Any]:
+            got = call(t)
+            assert len(got) == len(pieces), (spelled_op, len(got), len(pieces))
+            return [got[j] for j in keep]
+
+        return ViewOp(
+            f"{spelled_op}{keep}",
+            take,
+            lambda m: [m[_along(d, pieces[j])] for j in keep],
+        )
+    if name == "diagonal":
+        (d1, a1) = _axis(data, n, "dim1")
+        d2 = data.draw(st.sampled_from([d for d in range(n) if d != d1]), label="dim2")
+        a2 = d2 - n if data.draw(st.booleans(), label="dim2 < 0") else d2
+        k = data.draw(st.integers(-(shape[d1] - 1), shape[d2] - 1), label="offset")
+        return ViewOp(
+            f"diagonal({k}, {a1}, {a2})",
+            one(lambda t: t.diagonal(k, a1, a2)),
+            one(lambda m: np.diagonal(m, k, d1, d2)),
+        )
+    if name == "expand":
+        lead = data.draw(st.lists(st.integers(1, 3), max_size=2), label="new dims")
+        sizes = [data.draw(st.integers(1, 3), label="size") if s == 1 else s for s in shape]
+        target = (*lead, *sizes)
+        spelled = (
+            *lead,
+            *(
+                -1 if s == old and data.draw(st.booleans(), label="-1") else s
+                for s, old in zip(sizes, shape, strict=True)
+            ),
+        )
+        how = data.draw(st.sampled_from(["expand", "expand_tuple", "broadcast_to"]), label="how")
+        calls = {
+            "expand": lambda t: t.expand(*spelled),
+            "expand_tuple": lambda t: t.expand(spelled),
+            "broadcast_to": lambda t: t.broadcast_to(target),
+        }
+        return ViewOp(
+            f"{how}{spelled if how != 'broadcast_to' else target}",
+            one(calls[how]),
+            one(lambda m: np.broadcast_to(m, target)),
+        )
+    # as_strided: a line along one dimension, or overlapping windows sliding along it,
+    # spelled with the tensor's own strides and offset.
+    d = data.draw(st.integers(0, n - 1), label="dim")
+    k = data.draw(st.integers(1, shape[d]), label="window")
+    windows = shape[d] - k + 1
+    line = data.draw(st.booleans(), label="line")
+    at = tuple(slice(None) if i == d else 0 for i in range(n))
+    explicit = data.draw(st.booleans(), label="explicit offset")
+
+    def strided(t: Any) -> Any:
+        s = t.strides[d]
+        off = t.offset if explicit else None
+        if line:
+            return t.as_strided((shape[d],), (s,), off)
+        return t.as_strided((windows, k), (s, s), off)
+
+    def strided_model(m: np.ndarray) -> np.ndarray:
+        row = m[at]
+        if line:
+            return row
+        return np.lib.stride_tricks.as_strided(row, (windows, k), (row.strides[0],) * 2)
+
+    return ViewOp(
+        f"as_strided({'line' if line else f'windows {windows}x{k}'} along {d})",
+        one(strided),
+        one(strided_model),
+    )
+
+
 class OwnershipMachine(RuleBasedStateMachine):
     """Random ownership programs against the copy model of DESIGN §2."""
 
@@ -134,8 +474,17 @@ class OwnershipMachine(RuleBasedStateMachine):
     def _add(self, h: Handle) -> Handle:
         self.counter += 1
         h.label = f"{h.kind}{self.counter}"
+        if h.kind in TENSOR_KINDS:
+            h.overlap = _layout_overlaps(h.obj.shape, h.obj.strides)
         self.handles.append(h)
         return h
+
+    def _keep(self, h: Handle, what: str) -> None:
+        """Check a new handle against its model now; keep it while there is room."""
+        assert h.obj.shape == h.model.shape, (what, h.obj.shape, h.model.shape)
+        assert h.obj.tolist() == h.model.tolist(), (what, h.obj.tolist(), h.model.tolist())
+        if not self._full():
+            self._add(h)
 
     def _pick(self, data: st.DataObject, kinds: tuple[str, ...]) -> Handle | None:
         cands = [h for h in self.handles if h.kind in kinds]
@@ -188,16 +537,18 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def clone(self, data: st.DataObject) -> None:
-        h = self._pick(data, TENSOR_KINDS)
-        if h is None or self._full():
+        cands = [h for h in self.handles if h.kind in TENSOR_KINDS]
+        if not cands or self._full():
             return
+        h = data.draw(st.sampled_from(cands), label="handle")
         c = h.obj.clone()
         assert type(c) is ct.Tensor
         escaped = h.group is not None and h.group.escaped
-        # O(1) clone: same Buffer until a write, except after an escape (eager copy).
-        assert (c._storage.buffer is h.obj._storage.buffer) is not escaped
+        # O(1) clone: same Buffer until a write, except after an escape (eager copy) and
+        # for a layout that overlaps itself (an owner never aliases its own elements).
+        assert (c._storage.buffer is h.obj._storage.buffer) is not (escaped or h.overlap)
         assert c._storage is not h.obj._storage
-        self._add(Handle("owner", c, h.model.copy(), Group()))
+        self._add(Handle("owner", c, _layout_copy(c, h.model), Group()))
 
     @rule(data=st.data())
     def view(self, data: st.DataObject) -> None:
@@ -212,13 +563,13 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def view_mut(self, data: st.DataObject) -> None:
-        h = self._pick(data, WRITABLE_KINDS)
+        h = self._pick(data, (*WRITABLE_KINDS, "omut"))
         if h is None or self._full():
             return
         m = h.obj.view_mut()
-        assert type(m) is ct.TensorViewMut
+        assert type(m) is (_OverlappingViewMut if h.kind == "omut" else ct.TensorViewMut)
         assert m._storage is h.obj._storage
-        self._add(Handle("mut", m, h.model[...], h.group))
+        self._add(Handle("omut" if h.kind == "omut" else "mut", m, h.model[...], h.group))
 
     @rule(data=st.data())
     def index(self, data: st.DataObject) -> None:
@@ -229,13 +580,109 @@ class OwnershipMachine(RuleBasedStateMachine):
         sub = h.obj[idx]
         window = h.model[(*idx, ...)]  # always a NumPy view, even for all-int indices
         assert sub.shape == window.shape
-        if h.kind == "mut":
-            assert type(sub) is ct.TensorViewMut
+        if h.kind in ("mut", "omut"):
+            assert type(sub) is (_OverlappingViewMut if h.kind == "omut" else ct.TensorViewMut)
             assert sub._storage is h.obj._storage
-            self._add(Handle("mut", sub, window, h.group))
+            self._add(Handle(h.kind, sub, window, h.group))
         else:
             assert type(sub) is ct.TensorView
             self._add(Handle("frozen", sub, window.copy()))
+
+    @rule(data=st.data())
+    def view_op_frozen(self, data: st.DataObject) -> None:
+        """A named view operation on an owner or a frozen view gives frozen views that
+        keep what they saw: the model is a copy of NumPy's equivalent view."""
+        h = self._pick(data, ("owner", "frozen"))
+        if h is None:
+            return  # when full, the new views are checked at once but not kept
+        op = _draw_view_op(data, h.model.shape)
+        # An owner's model is laid out like the owner, so NumPy can view exactly where
+        # corten can; a frozen view's model is a compact copy.
+        mirrored = h.kind == "owner"
+        try:
+            results = op.call(h.obj)
+        except ct.ShapeError:
+            assert op.may_refuse, op.name
+            assert not mirrored or op.window(h.model)[0] is None, op.name
+            return
+        windows = op.window(h.model)
+        escaped = h.group is not None and h.group.escaped
+        for r, w in zip(results, windows, strict=True):
+            if mirrored:
+                assert (type(r) is ct.Tensor) is (w is None), (op.name, type(r))
+            if type(r) is ct.Tensor:  # a reshape that had to copy: a new owner
+                assert op.copy_shape is not None, op.name
+                assert r._storage.buffer is not h.obj._storage.buffer
+                model = _layout_copy(r, np.reshape(h.model, op.copy_shape))
+                event(f"view_op_frozen: {op.kind} copied")
+                self._keep(Handle("owner", r, model, Group()), op.name)
+                continue
+            event(f"view_op_frozen: {op.kind}")
+            assert type(r) is ct.TensorView, (op.name, type(r))
+            assert (r._storage.buffer is h.obj._storage.buffer) is not escaped, op.name
+            values = np.reshape(h.model, op.copy_shape) if w is None else w
+            self._keep(Handle("frozen", r, np.array(values)), op.name)
+
+    @rule(data=st.data())
+    def view_op_mut(self, data: st.DataObject) -> None:
+        """A named view operation on a mutable view (or an owner's ``view_mut()`` and
+        ``*_mut`` shortcuts) gives mutable views over the owner's Storage: the model is
+        NumPy's equivalent view into the owner's model, so writes show in both. Views that
+        overlap themselves (and views of them) are read-only."""
+        h = self._pick(data, ("owner", "mut", "omut"))
+        if h is None:
+            return  # when full, the new views are checked at once but not kept
+        # Every fourth time a view that may overlap itself: expand, as_strided windows.
+        overlapping = data.draw(st.integers(0, 3), label="overlapping?") == 0
+        only = ("expand", "as_strided") if overlapping else None
+        op = _draw_view_op(data, h.model.shape, only)
+        call = op.call
+        if h.kind == "owner":
+            if op.mut_call is not None and data.draw(st.booleans(), label="*_mut shortcut"):
+                call = op.mut_call
+            else:
+                call = lambda t: op.call(t.view_mut())  # noqa: E731
+        try:
+            results = call(h.obj)
+        except ct.ShapeError:
+            assert op.may_refuse, op.name
+            assert op.window(h.model)[0] is None, op.name
+            return
+        windows = op.window(h.model)
+        for r, w in zip(results, windows, strict=True):
+            if type(r) is ct.Tensor:  # a reshape that had to copy: a new owner
+                assert op.copy_shape is not None, op.name
+                assert w is None, f"{op.name}: NumPy views, corten copied"
+                assert r._storage is not h.obj._storage
+                assert r._storage.buffer is not h.obj._storage.buffer
+                model = _layout_copy(r, np.reshape(h.model, op.copy_shape))
+                event(f"view_op_mut: {op.kind} copied")
+                self._keep(Handle("owner", r, model, Group()), op.name)
+                continue
+            assert w is not None, f"{op.name}: NumPy copies, corten gave a view {type(r)}"
+            assert r._storage is h.obj._storage, op.name
+            if h.kind == "omut" or _model_overlaps(w):
+                assert type(r) is _OverlappingViewMut, (op.name, type(r))
+                event(f"view_op_mut: {op.kind} -> omut")
+                w = w.view()
+                w.flags.writeable = False
+                self._keep(Handle("omut", r, w, h.group), op.name)
+            else:
+                assert type(r) is ct.TensorViewMut, (op.name, type(r))
+                event(f"view_op_mut: {op.kind} -> mut")
+                if not w.flags.writeable:  # np.diagonal, np.broadcast_to: read-only views
+                    w = w.view()
+                    w.flags.writeable = True
+                self._keep(Handle("mut", r, w, h.group), op.name)
+
+    @rule(data=st.data())
+    def write_overlapping(self, data: st.DataObject) -> None:
+        h = self._pick(data, ("omut",))
+        if h is None:
+            return
+        op = data.draw(st.sampled_from(sorted(OVERLAPPING_WRITES)), label="op")
+        with pytest.raises(ct.ReadOnlyError):
+            OVERLAPPING_WRITES[op](h.obj)
 
     @rule(data=st.data())
     def write(self, data: st.DataObject) -> None:
@@ -297,7 +744,7 @@ class OwnershipMachine(RuleBasedStateMachine):
         model = {"neg": np.negative, "abs": np.absolute}.get(op, np.copy)(h.model)
         assert type(r) is ct.Tensor
         assert r._storage.buffer is not x._storage.buffer
-        self._add(Handle("owner", r, model, Group()))
+        self._add(Handle("owner", r, _layout_copy(r, model), Group()))
 
     @rule(data=st.data())
     def write_frozen(self, data: st.DataObject) -> None:
@@ -373,9 +820,10 @@ class OwnershipMachine(RuleBasedStateMachine):
 
 
 TestOwnershipModel = OwnershipMachine.TestCase
+# 400 programs of up to 60 steps: about 8 s of CPU; the whole file stays well under 20 s.
 TestOwnershipModel.settings = settings(
-    max_examples=300,
-    stateful_step_count=50,
+    max_examples=400,
+    stateful_step_count=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -656,6 +1104,114 @@ def test_copy_from_an_overlapping_mutable_view() -> None:
     assert t.tolist() == [0, 0, 1, 2, 3]
     m[:-1] += m[1:]
     assert t.tolist() == [0, 1, 3, 5, 3]
+
+
+# --------------------------------------------------------------------------- named views
+
+
+def _writable(a: np.ndarray) -> np.ndarray:
+    """``a`` (a read-only NumPy view such as a diagonal) made writable, where its base is."""
+    if a.base is not None and a.base.flags.writeable:
+        a.flags.writeable = True
+    return a
+
+
+# Each named view operation on a (2, 3, 4) tensor, and its NumPy equivalent (a view).
+NAMED_VIEWS: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], np.ndarray]]] = {
+    "slice": (lambda t: t.slice(1, slice(None, None, -1)), lambda a: a[1, ::-1]),
+    "narrow": (lambda t: t.narrow(2, -3, 2), lambda a: a[:, :, 1:3]),
+    "select": (lambda t: t.select(1, -1), lambda a: a[:, -1]),
+    "permute": (lambda t: t.permute(2, 0, 1), lambda a: a.transpose(2, 0, 1)),
+    "transpose": (lambda t: t.transpose(0, -1), lambda a: a.swapaxes(0, -1)),
+    "T": (lambda t: t.T, lambda a: a.T),
+    "mT": (lambda t: t.mT, lambda a: a.swapaxes(-2, -1)),
+    "reshape": (lambda t: t.reshape(6, -1), lambda a: a.reshape(6, 4)),
+    "view_as": (lambda t: t.view_as(2, 12), lambda a: a.reshape(2, 12)),
+    "flatten": (lambda t: t.flatten(), lambda a: a.reshape(-1)),
+    "unsqueeze": (lambda t: t.unsqueeze(-2), lambda a: a[:, :, None]),
+    "squeeze": (lambda t: t.narrow(0, 1, 1).squeeze(0), lambda a: a[1]),
+    "flip": (lambda t: t.flip((0, 2)), lambda a: a[::-1, :, ::-1]),
+    "split": (lambda t: t.split([1, 3], 2)[1], lambda a: a[:, :, 1:]),
+    "chunk": (lambda t: t.chunk(2, 1)[0], lambda a: a[:, :2]),
+    "unbind": (lambda t: t.unbind(2)[3], lambda a: a[:, :, 3]),
+    "diagonal": (lambda t: t.diagonal(1, 1, 2), lambda a: _writable(a.diagonal(1, 1, 2))),
+    "as_strided": (
+        lambda t: t.as_strided((3, 2), (4, 2), 1),
+        lambda a: np.lib.stride_tricks.as_strided(a.ravel()[1:], (3, 2), (32, 16)),
+    ),
+}
+# Views that overlap themselves: mutable ones must refuse every write.
+OVERLAPPING_VIEWS: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], np.ndarray]]] = {
+    "expand": (
+        lambda t: t.select(0, 0).expand(2, 3, 4),
+        lambda a: np.broadcast_to(a[0], (2, 3, 4)),
+    ),
+    "broadcast_to": (
+        lambda t: t.narrow(1, 0, 1).broadcast_to((2, 2, 3, 4)),
+        lambda a: np.broadcast_to(a[:, :1], (2, 2, 3, 4)),
+    ),
+    "as_strided": (
+        lambda t: t.as_strided((3, 4), (2, 1)),
+        lambda a: np.lib.stride_tricks.as_strided(a, (3, 4), (16, 8)),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_VIEWS))
+def test_named_views_of_a_view_mut_write_through_and_frozen_ones_keep_what_they_saw(
+    name: str,
+) -> None:
+    op, np_op = NAMED_VIEWS[name]
+    t = ct.tensor(np.arange(24, dtype=np.int64).reshape(2, 3, 4))
+    model = np.arange(24, dtype=np.int64).reshape(2, 3, 4)
+    c = t.clone()
+    frozen = op(t)
+    assert type(frozen) is ct.TensorView
+    assert frozen.tolist() == np_op(model).tolist()
+    m = op(t.view_mut())
+    assert type(m) is ct.TensorViewMut
+    assert m._storage is t._storage
+    other = t.view_mut()
+    m += 100
+    np_op(model)[...] += 100
+    assert t.tolist() == other.tolist() == model.tolist()
+    assert m.tolist() == np_op(model).tolist()
+    t.fill_(-1)  # the owner's writes are seen by its named mutable views
+    assert m.tolist() == np.full(np_op(model).shape, -1).tolist()
+    assert frozen.tolist() == np_op(np.arange(24).reshape(2, 3, 4)).tolist()
+    assert c.tolist() == np.arange(24).reshape(2, 3, 4).tolist()
+
+
+@pytest.mark.parametrize("name", sorted(OVERLAPPING_VIEWS))
+@pytest.mark.parametrize("write", sorted(OVERLAPPING_WRITES))
+def test_overlapping_mutable_views_refuse_writes_and_see_the_owner(name: str, write: str) -> None:
+    op, np_op = OVERLAPPING_VIEWS[name]
+    t = ct.tensor(np.arange(24, dtype=np.int64).reshape(2, 3, 4))
+    model = np.arange(24, dtype=np.int64).reshape(2, 3, 4)
+    m = op(t.view_mut())
+    assert type(m) is _OverlappingViewMut
+    assert m._storage is t._storage
+    assert m.tolist() == np_op(model).tolist()
+    with pytest.raises(ct.ReadOnlyError):
+        OVERLAPPING_WRITES[write](m)
+    assert t.tolist() == model.tolist()
+    t += 1  # an overlapping view still sees its owner's writes
+    assert m.tolist() == np_op(model + 1).tolist()
+    assert type(op(t)) is ct.TensorView  # from an owner: frozen
+
+
+@pytest.mark.parametrize("source", ["frozen", "mut"])
+@pytest.mark.parametrize("name", sorted(OVERLAPPING_VIEWS))
+def test_clone_of_an_overlapping_view_is_independent(source: str, name: str) -> None:
+    op, np_op = OVERLAPPING_VIEWS[name]
+    t = ct.tensor(np.arange(24, dtype=np.int64).reshape(2, 3, 4))
+    view = op(t if source == "frozen" else t.view_mut())
+    c = view.clone()
+    expected = np_op(np.arange(24, dtype=np.int64).reshape(2, 3, 4)).copy()
+    idx = (1,) + (0,) * (c.ndim - 1)  # an element that shares memory with another
+    c[idx] = -7
+    expected[idx] = -7
+    assert c.tolist() == expected.tolist()
 
 
 # --------------------------------------------------------------------------- exports

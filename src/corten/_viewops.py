@@ -31,6 +31,13 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
+def _axes(value: int | Sequence[int]) -> tuple[int, ...]:
+    """One axis (an int or NumPy integer) or a sequence of them, as a tuple."""
+    if isinstance(value, Sequence):
+        return tuple(value)
+    return (_index(value),)
+
+
 def _dims_arg(dims: tuple[Any, ...]) -> tuple[int, ...]:
     """``f(2, 0, 1)`` and ``f((2, 0, 1))`` both mean the dims (2, 0, 1)."""
     if len(dims) == 1 and isinstance(dims[0], Sequence):
@@ -134,19 +141,21 @@ class _ViewOps(Generic[DT, R, D]):
         >>> ct.zeros((480, 640, 3)).permute(2, 0, 1).shape
         (3, 480, 640)
         """
-        order = dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims
+        order: Any = dims[0] if len(dims) == 1 and type(dims[0]) is not int else dims
         shape, strides = self._shape, self._strides
         n = len(shape)
-        norm = [d + n if type(d) is int and d < 0 else d for d in order]
-        if len(norm) != n or sorted(norm) != list(range(n)):  # type: ignore[type-var]
+        try:
+            # Python's indexing accepts -n <= d < n, as a dimension index should.
+            new_shape = tuple([shape[d] for d in order])
+            new_strides = tuple([strides[d] for d in order])
+            ok = len(order) == n and len({d % n for d in order}) == n
+        except (IndexError, TypeError):
+            ok = False
+        if not ok:
             raise AxisError(
                 f"permute needs each of the {n} dimensions exactly once, got {tuple(order)!r}"
             )
-        return self._view(  # type: ignore[no-any-return]
-            tuple([shape[d] for d in norm]),  # type: ignore[index]
-            tuple([strides[d] for d in norm]),  # type: ignore[index]
-            self._offset,
-        )
+        return self._view(new_shape, new_strides, self._offset)  # type: ignore[no-any-return]
 
     def transpose(self, dim0: int, dim1: int) -> TensorView[DT, R, D]:
         """Dimensions ``dim0`` and ``dim1`` swapped.
@@ -258,7 +267,7 @@ class _ViewOps(Generic[DT, R, D]):
         if dim is None:
             drop = {i for i, s in enumerate(self._shape) if s == 1}
         else:
-            drop = {normalize_axis(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
+            drop = {normalize_axis(d, n) for d in _axes(dim)}
             bad = [d for d in sorted(drop) if self._shape[d] != 1]
             if bad:
                 raise ShapeError(
@@ -343,10 +352,7 @@ class _ViewOps(Generic[DT, R, D]):
         [[1, 0], [3, 2]]
         """
         n = len(self._shape)
-        if dims is None:
-            axes = set(range(n))
-        else:
-            axes = {normalize_axis(d, n) for d in ((dims,) if isinstance(dims, int) else dims)}
+        axes = range(n) if dims is None else {normalize_axis(d, n) for d in _axes(dims)}
         shape, strides, off = self._shape, list(self._strides), self._offset
         if numel(shape):
             for d in axes:
@@ -370,8 +376,8 @@ class _ViewOps(Generic[DT, R, D]):
         """
         d = normalize_axis(dim, len(self._shape))
         size = self._shape[d]
-        if isinstance(split_size_or_sections, int):
-            step = split_size_or_sections
+        if not isinstance(split_size_or_sections, Sequence):
+            step = _index(split_size_or_sections)
             if step <= 0:
                 raise ShapeError(f"split size must be positive, got {step}")
             sizes = [min(step, size - s) for s in range(0, size, step)] or [0]
@@ -398,6 +404,7 @@ class _ViewOps(Generic[DT, R, D]):
         >>> [p.tolist() for p in ct.arange(5).chunk(2)]
         [[0, 1, 2], [3, 4]]
         """
+        chunks = _index(chunks)
         if chunks <= 0:
             raise ShapeError(f"chunks must be positive, got {chunks}")
         size = self._shape[normalize_axis(dim, len(self._shape))]

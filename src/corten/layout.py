@@ -216,6 +216,49 @@ def index_layout(
     ((1, 4), (0, 5), 2)
     """
     items = idx if type(idx) is tuple else (idx,)
+    if len(items) <= len(shape):
+        # Fast path: ints and slices only, the common case.
+        out_shape: list[int] = []
+        out_strides: list[int] = []
+        dim = 0
+        off = offset
+        for it in items:
+            if type(it) is slice:
+                size = shape[dim]
+                stride = strides[dim]
+                start, stop, step = it.indices(size)
+                n = (
+                    (stop - start + step - 1) // step
+                    if step > 0
+                    else (start - stop - step - 1) // -step
+                )
+                if n > 0:
+                    off += start * stride
+                else:
+                    n = 0
+                out_shape.append(n)
+                out_strides.append(step * stride)
+            elif type(it) is int:
+                size = shape[dim]
+                i = it + size if it < 0 else it
+                if not 0 <= i < size:
+                    raise TensorIndexError(
+                        f"index {it} is out of bounds for dimension {dim} with size {size}"
+                    )
+                off += i * strides[dim]
+            else:
+                return _index_layout_general(shape, strides, offset, items)
+            dim += 1
+        if dim < len(shape):
+            out_shape.extend(shape[dim:])
+            out_strides.extend(strides[dim:])
+        return tuple(out_shape), tuple(out_strides), off
+    return _index_layout_general(shape, strides, offset, items)
+
+
+def _index_layout_general(
+    shape: tuple[int, ...], strides: tuple[int, ...], offset: int, items: tuple[object, ...]
+) -> Layout:
     ndim = len(shape)
     named = 0
     ellipses = 0
@@ -259,20 +302,18 @@ def index_layout(
             dim += rest
         else:
             try:
-                i = _index(it)
+                i = _index(it)  # type: ignore[arg-type]
             except TypeError as exc:
                 raise TensorIndexError(
                     f"an index is an int, a slice, ..., None or a tuple of these; got "
                     f"{type(it).__name__}"
                 ) from exc
             size = shape[dim]
-            if i < 0:
-                i += size
-            if not 0 <= i < size:
+            if not -size <= i < size:
                 raise TensorIndexError(
-                    f"index {_index(it)} is out of bounds for dimension {dim} with size {size}"
+                    f"index {i} is out of bounds for dimension {dim} with size {size}"
                 )
-            offset += i * strides[dim]
+            offset += (i % size) * strides[dim]
             dim += 1
     if dim < ndim:
         out_shape.extend(shape[dim:])

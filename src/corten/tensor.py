@@ -563,6 +563,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> t.tolist(), c.tolist()
         ([1, 2, 3], [11, 12, 13])
         """
+        if may_overlap(self._shape, self._strides):
+            # An owner never aliases its own elements: an overlapping layout (expand,
+            # some as_strided) becomes a dense copy.
+            return _result(np.array(self._np(), copy=True), self._device)
         return Tensor._make(
             self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )
@@ -1142,7 +1146,7 @@ class TensorViewMut(_Writable[DT, R, D]):
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
         cls = _OverlappingViewMut if may_overlap(shape, strides) else TensorViewMut
-        return cls._make(Storage(self._storage.buffer), shape, strides, offset, self._dtype)
+        return cls._make(self._storage, shape, strides, offset, self._dtype)
 
     @overload
     def __getitem__(
