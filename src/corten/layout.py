@@ -396,10 +396,22 @@ def may_overlap(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
     >>> may_overlap((3, 4), (0, 1)), may_overlap((3, 4), (-4, 1))
     (True, False)
     """
-    dims = sorted((abs(st), s) for s, st in zip(shape, strides, strict=True) if s > 1)
-    if not dims or 0 in (s for s in shape):
+    if 0 in shape:
         return False
+    # One pass from the innermost dimension settles row-major-like layouts; anything
+    # else (transposed, interleaved) takes the sorted pass below.
     reach = 0  # the largest offset the inner dimensions span
+    for s, st in zip(reversed(shape), reversed(strides), strict=True):
+        if s == 1:
+            continue
+        a = st if st >= 0 else -st
+        if a <= reach:
+            break
+        reach += a * (s - 1)
+    else:
+        return False
+    dims = sorted((abs(st), s) for s, st in zip(shape, strides, strict=True) if s > 1)
+    reach = 0
     for st, s in dims:
         if st <= reach:
             return True

@@ -149,6 +149,71 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     return t
 
 
+_NO_CACHE: Final = (None, None)
+_SCALAR_TYPES: Final = (np.ndarray, bool, int, float, np.generic)
+
+
+def _elementwise(
+    op: Callable[[Any, Any], Any], *, reflected: bool = False, foreign_is_unequal: bool = False
+) -> Callable[..., Any]:
+    """An operator method computing ``op`` (from ``operator``) elementwise.
+
+    This is the hot path of small operations (``a + b`` on a few elements), so each
+    operator gets its own closure with the checks and the result construction inlined.
+    ``foreign_is_unequal`` makes ``==``/``!=`` defer to Python for unrelated types.
+    """
+
+    def method(self: TensorView[Any, Any, Any], other: object) -> Any:
+        if type(other) in _TENSOR_TYPES:
+            o: TensorView[Any, Any, Any] = other  # type: ignore[assignment]
+            if o._dtype is self._dtype and o._device is self._device:
+                cache = o._cache
+                b = cache[1] if cache[0] is o._storage.buffer else o._np()
+            else:
+                b = self._check_other(o)
+        elif foreign_is_unequal and not isinstance(other, _SCALAR_TYPES):
+            return NotImplemented
+        else:
+            b = self._operand(other)
+        cache = self._cache
+        a = cache[1] if cache[0] is self._storage.buffer else self._np()
+        try:
+            out = op(b, a) if reflected else op(a, b)
+        except ValueError as exc:
+            raise ShapeError(
+                f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
+            ) from exc
+        shape = out.shape
+        strides = _STRIDES_CACHE.get(shape)
+        if (
+            strides is None
+            or type(out) is not np.ndarray
+            or (len(shape) > 1 and not out.flags.c_contiguous)
+        ):
+            return _result(out, self._device)
+        device = self._device
+        buf = _new_object(Buffer)
+        buf.array = out
+        buf.device = device
+        buf.escaped = buf.readonly = False
+        buf._holders = [None]
+        storage = _new_object(Storage)
+        storage.buffer = buf
+        storage.frozen = None
+        t = _new_object(Tensor)
+        t._storage = storage
+        t._shape = shape
+        t._strides = strides
+        t._offset = 0
+        dtype = self._dtype
+        t._dtype = dtype if out.dtype is dtype.numpy else _BY_NUMPY[out.dtype]
+        t._device = device
+        t._cache = (buf, out)
+        return t
+
+    return method
+
+
 class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     """A frozen, read-only tensor: what ``t.view()`` and ``t[...]`` return.
 
@@ -176,7 +241,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     _offset: int
     _dtype: DType
     _device: Device
-    _cache: tuple[Buffer, Array] | None
+    _cache: tuple[Buffer, Array] | tuple[None, None]
 
     def __init__(self) -> None:
         raise TypeError(
@@ -222,7 +287,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         self._offset = offset
         self._dtype = dtype
         self._device = storage.buffer.device
-        self._cache = None
+        self._cache = _NO_CACHE
         return self
 
     # ----------------------------------------------------------------- properties
@@ -283,7 +348,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         """The elements as a NumPy array over the current buffer. Never handed out."""
         buf = self._storage.buffer
         cache = self._cache
-        if cache is not None and cache[0] is buf:
+        if cache[0] is buf:
             return cache[1]
         arr = _array_at(buf, self._shape, self._strides, self._offset)
         self._cache = (buf, arr)
@@ -293,7 +358,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         """The current buffer and the elements as a NumPy array over it."""
         buf = self._storage.buffer
         cache = self._cache
-        if cache is None or cache[0] is not buf:
+        if cache[0] is not buf:
             cache = (buf, _array_at(buf, self._shape, self._strides, self._offset))
             self._cache = cache
         return cache
@@ -347,53 +412,6 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 )
             return other
         return scalar_for(other, self._dtype)
-
-    def _binary(self, other: object, op: Callable[[Any, Any], Any], reflected: bool = False) -> Any:
-        """Elementwise ``op`` (from ``operator``) with ``other``: the fast path of + * ==."""
-        if type(other) in _TENSOR_TYPES:
-            o: TensorView[Any, Any, Any] = other  # type: ignore[assignment]
-            if o._dtype is self._dtype and o._device is self._device:
-                cache = o._cache
-                b = cache[1] if cache is not None and cache[0] is o._storage.buffer else o._np()
-            else:
-                b = self._check_other(o)
-        else:
-            b = self._operand(other)
-        cache = self._cache
-        a = cache[1] if cache is not None and cache[0] is self._storage.buffer else self._np()
-        try:
-            out = op(b, a) if reflected else op(a, b)
-        except ValueError as exc:
-            raise ShapeError(
-                f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
-            ) from exc
-        # Inlined _result: this is the hot path of small operations.
-        shape = out.shape
-        strides = _STRIDES_CACHE.get(shape)
-        if (
-            strides is None
-            or type(out) is not np.ndarray
-            or (len(shape) > 1 and not out.flags.c_contiguous)
-        ):
-            return _result(out, self._device)
-        device = self._device
-        buf = _new_object(Buffer)
-        buf.array = out
-        buf.device = device
-        buf.escaped = buf.readonly = False
-        buf._holders = [None]
-        storage = _new_object(Storage)
-        storage.buffer = buf
-        storage.frozen = None
-        t = _new_object(Tensor)
-        t._storage = storage
-        t._shape = shape
-        t._strides = strides
-        t._offset = 0
-        t._dtype = self._dtype if out.dtype is self._dtype.numpy else _BY_NUMPY[out.dtype]
-        t._device = device
-        t._cache = (buf, out)
-        return t
 
     def _checked_binary(
         self, other: object, ufunc: np.ufunc, reflected: bool = False
@@ -692,23 +710,39 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     # ----------------------------------------------------------------- arithmetic
 
-    def __add__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, operator.add)  # type: ignore[no-any-return]
+    if TYPE_CHECKING:
 
-    def __radd__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, operator.add, True)  # type: ignore[no-any-return]
+        def __add__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]: ...
+        def __radd__(self, other: Scalar) -> Tensor[DT, AnyRank, D]: ...
+        def __mul__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]: ...
+        def __rmul__(self, other: Scalar) -> Tensor[DT, AnyRank, D]: ...
+        def __eq__(  # type: ignore[override]
+            self, other: TensorView[DT, Any, D] | Scalar
+        ) -> Tensor[Bool, AnyRank, D]: ...
+        def __ne__(  # type: ignore[override]
+            self, other: TensorView[DT, Any, D] | Scalar
+        ) -> Tensor[Bool, AnyRank, D]: ...
+        def __lt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]: ...
+        def __le__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]: ...
+        def __gt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]: ...
+        def __ge__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]: ...
+    else:
+        __add__ = _elementwise(operator.add)
+        __radd__ = _elementwise(operator.add, reflected=True)
+        __mul__ = _elementwise(operator.mul)
+        __rmul__ = _elementwise(operator.mul, reflected=True)
+        __eq__ = _elementwise(operator.eq, foreign_is_unequal=True)
+        __ne__ = _elementwise(operator.ne, foreign_is_unequal=True)
+        __lt__ = _elementwise(operator.lt)
+        __le__ = _elementwise(operator.le)
+        __gt__ = _elementwise(operator.gt)
+        __ge__ = _elementwise(operator.ge)
 
     def __sub__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.subtract)
 
     def __rsub__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.subtract, True)
-
-    def __mul__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, operator.mul)  # type: ignore[no-any-return]
-
-    def __rmul__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
-        return self._binary(other, operator.mul, True)  # type: ignore[no-any-return]
 
     def __truediv__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.true_divide)
@@ -763,32 +797,6 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     def __invert__(self) -> Tensor[DT, R, D]:
         return self._unary(np.invert)
-
-    def __eq__(  # type: ignore[override]
-        self, other: TensorView[DT, Any, D] | Scalar
-    ) -> Tensor[Bool, AnyRank, D]:
-        if not isinstance(other, (TensorView, np.ndarray, bool, int, float, np.generic)):
-            return NotImplemented
-        return self._binary(other, operator.eq)  # type: ignore[no-any-return]
-
-    def __ne__(  # type: ignore[override]
-        self, other: TensorView[DT, Any, D] | Scalar
-    ) -> Tensor[Bool, AnyRank, D]:
-        if not isinstance(other, (TensorView, np.ndarray, bool, int, float, np.generic)):
-            return NotImplemented
-        return self._binary(other, operator.ne)  # type: ignore[no-any-return]
-
-    def __lt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, operator.lt)  # type: ignore[no-any-return]
-
-    def __le__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, operator.le)  # type: ignore[no-any-return]
-
-    def __gt__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, operator.gt)  # type: ignore[no-any-return]
-
-    def __ge__(self, other: TensorView[DT, Any, D] | Scalar) -> Tensor[Bool, AnyRank, D]:
-        return self._binary(other, operator.ge)  # type: ignore[no-any-return]
 
     def allclose(
         self, other: TensorView[DT, Any, D], *, rtol: float = 1e-5, atol: float = 1e-8
@@ -985,7 +993,7 @@ class _Writable(TensorView[DT, R, D]):
         with st.lock:
             buf = st.writable()
             cache = self._cache
-            if cache is not None and cache[0] is buf:
+            if cache[0] is buf:
                 out = cache[1]
             else:
                 out = _array_at(buf, self._shape, self._strides, self._offset)
