@@ -8,8 +8,9 @@ points at the root buffer with combined strides and offset; no chain of objects 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import index as _index
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, overload
 
 from corten._reductions import _UnknownRank
@@ -43,6 +44,31 @@ def _dims_arg(dims: tuple[Any, ...]) -> tuple[int, ...]:
     if len(dims) == 1 and isinstance(dims[0], Sequence):
         return tuple(dims[0])
     return tuple(dims)
+
+
+# Validated permutations, keyed by (rank, order): each picks a tuple's items in the new
+# order with one C-level call, so permute costs a dict lookup once an order was seen.
+_PERMUTERS: dict[tuple[int, Any], Callable[[tuple[int, ...]], tuple[int, ...]]] = {}
+
+
+def _permuter(n: int, order: Any) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    """Validate ``order`` as a permutation of ``n`` dimensions and make its picker."""
+    try:
+        norm = tuple(normalize_axis(d, n) for d in order)
+        ok = len(norm) == n and len(set(norm)) == n
+    except (TypeError, AxisError):
+        ok = False
+    if not ok:
+        raise AxisError(
+            f"permute needs each of the {n} dimensions exactly once, got {tuple(order)!r}"
+        )
+    if n >= 2:
+        pick: Callable[[tuple[int, ...]], tuple[int, ...]] = itemgetter(*norm)
+    else:
+        pick = tuple
+    if len(_PERMUTERS) < 1024:
+        _PERMUTERS[(n, tuple(order))] = pick
+    return pick
 
 
 class _ViewOps(Generic[DT, R, D]):
@@ -142,20 +168,16 @@ class _ViewOps(Generic[DT, R, D]):
         (3, 480, 640)
         """
         order: Any = dims[0] if len(dims) == 1 and type(dims[0]) is not int else dims
-        shape, strides = self._shape, self._strides
+        shape = self._shape
         n = len(shape)
         try:
-            # Python's indexing accepts -n <= d < n, as a dimension index should.
-            new_shape = tuple([shape[d] for d in order])
-            new_strides = tuple([strides[d] for d in order])
-            ok = len(order) == n and len({d % n for d in order}) == n
-        except (IndexError, TypeError):
-            ok = False
-        if not ok:
-            raise AxisError(
-                f"permute needs each of the {n} dimensions exactly once, got {tuple(order)!r}"
-            )
-        return self._view(new_shape, new_strides, self._offset)  # type: ignore[no-any-return]
+            pick = _PERMUTERS.get((n, order))
+        except TypeError:  # an unhashable order such as a list
+            order = tuple(order)
+            pick = _PERMUTERS.get((n, order))
+        if pick is None:
+            pick = _permuter(n, order)
+        return self._view(pick(shape), pick(self._strides), self._offset)  # type: ignore[no-any-return]
 
     def transpose(self, dim0: int, dim1: int) -> TensorView[DT, R, D]:
         """Dimensions ``dim0`` and ``dim1`` swapped.

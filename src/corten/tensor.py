@@ -972,6 +972,13 @@ class _Writable(TensorView[DT, R, D]):
         # A writer's frozen views share one Storage per buffer, found through a weak
         # reference (a strong one would hold the buffer and make every write copy).
         st = self._storage
+        ref = st.frozen
+        if ref is not None:
+            # Lock-free hit: while that Storage holds this buffer the buffer has two
+            # holders, so no writer can be writing into it in place.
+            fs = ref()
+            if fs is not None and fs.buffer is st.buffer:
+                return fs
         with _STRIPES[(id(st) >> 4) & 63]:  # st.lock, inlined: this is every view's path
             ref = st.frozen
             if ref is not None:
