@@ -66,7 +66,7 @@ def _permuter(n: int, order: Any) -> Callable[[tuple[int, ...]], tuple[int, ...]
         pick: Callable[[tuple[int, ...]], tuple[int, ...]] = itemgetter(*norm)
     else:
         pick = tuple
-    if len(_PERMUTERS) < 1024:
+    if len(_PERMUTERS) < 1024 and all(type(d) is int for d in order):
         _PERMUTERS[(n, tuple(order))] = pick
     return pick
 
@@ -175,6 +175,10 @@ class _ViewOps(Generic[DT, R, D]):
         except TypeError:  # an unhashable order such as a list
             order = tuple(order)
             pick = _PERMUTERS.get((n, order))
+        for d in order:  # the cache compares by ==: 0.0 and True must not hit it
+            if type(d) is not int:
+                pick = None
+                break
         if pick is None:
             pick = _permuter(n, order)
         return self._view(pick(shape), pick(self._strides), self._offset)  # type: ignore[no-any-return]
