@@ -1236,3 +1236,21 @@ def test_fifty_random_nested_views_keep_a_single_root(data: Any) -> None:
         else:
             assert w.t._storage.buffer is t._storage.buffer
         assert not any(isinstance(r, ct.TensorView) for r in gc.get_referents(w.t))
+
+
+def test_tensor_indices_follow_numpy() -> None:
+    a = np.arange(12).reshape(3, 4)
+    t = ct.tensor(a)
+    r0 = t[ct.tensor(1)]  # a rank-0 integer tensor is an int: a zero-copy view
+    assert type(r0) is ct.TensorView
+    assert r0.tolist() == a[np.array(1)].tolist()
+    assert r0._storage.buffer is t._storage.buffer
+    r1 = t[ct.tensor([1])]  # a rank-1 one is an advanced index: a copy keeping the dim
+    assert type(r1) is ct.Tensor
+    assert r1.tolist() == a[np.array([1])].tolist()
+    mask = t[t > 5]
+    assert mask.tolist() == a[a > 5].tolist()
+    with pytest.raises(ct.DTypeError, match="rank-0 integer"):
+        operator.index(ct.tensor([1]))
+    with pytest.raises(ct.TensorIndexError, match="basic indices"):
+        t.slice([0])  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from corten._reductions import _UnknownRank
 from corten._typing import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.errors import AxisError, ShapeError, TensorIndexError
 from corten.layout import (
+    AdvancedIndex,
     extent,
     index_layout,
     normalize_axis,
@@ -98,7 +99,14 @@ class _ViewOps(Generic[DT, R, D]):
         >>> ct.arange(6).reshape((2, 3)).slice(1, slice(None, None, -1)).tolist()
         [5, 4, 3]
         """
-        return self._view(*index_layout(self._shape, self._strides, self._offset, indices))  # type: ignore[no-any-return]
+        try:
+            layout = index_layout(self._shape, self._strides, self._offset, indices)
+        except AdvancedIndex as exc:
+            raise TensorIndexError(
+                "slice() takes basic indices (ints, slices, ..., None); got "
+                f"{type(exc.args[0]).__name__}; index with t[...] for advanced indexing"
+            ) from None
+        return self._view(*layout)  # type: ignore[no-any-return]
 
     def narrow(self, dim: int, start: int, length: int) -> TensorView[DT, AnyRank, D]:
         """Elements ``start`` to ``start + length`` along ``dim`` (a negative start counts

@@ -194,6 +194,11 @@ def broadcast_shapes(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
 Layout = tuple[tuple[int, ...], tuple[int, ...], int]
 
 
+class AdvancedIndex(Exception):
+    """Raised by ``index_layout`` for an index that is not basic (lists, arrays, masks,
+    bools): the caller then applies NumPy's advanced indexing, which copies."""
+
+
 def index_layout(
     shape: tuple[int, ...], strides: tuple[int, ...], offset: int, idx: object
 ) -> Layout:
@@ -207,6 +212,8 @@ def index_layout(
     ------
     TensorIndexError
         If an int is out of range, there are too many indices, or more than one ``...``.
+    AdvancedIndex
+        If an item is not a basic index (a list, an array, a bool...).
 
     Examples
     --------
@@ -301,13 +308,12 @@ def _index_layout_general(
             out_strides.extend(strides[dim : dim + rest])
             dim += rest
         else:
+            if isinstance(it, bool):
+                raise AdvancedIndex(it)
             try:
                 i = _index(it)  # type: ignore[arg-type]
             except TypeError as exc:
-                raise TensorIndexError(
-                    f"an index is an int, a slice, ..., None or a tuple of these; got "
-                    f"{type(it).__name__}"
-                ) from exc
+                raise AdvancedIndex(it) from exc
             size = shape[dim]
             if not -size <= i < size:
                 raise TensorIndexError(

@@ -32,6 +32,7 @@ from corten.errors import (
     TensorIndexError,
 )
 from corten.layout import (
+    AdvancedIndex,
     contiguous_strides,
     extent,
     index_layout,
@@ -555,8 +556,11 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return float(self.item())
 
     def __index__(self) -> int:
-        if not self._dtype.is_integer:
-            raise DTypeError(f"only integer tensors can be used as an index, got {self._dtype}")
+        if not self._dtype.is_integer or self._shape:
+            raise DTypeError(
+                "only rank-0 integer tensors can be used as an index, got a "
+                f"{self._dtype} tensor of shape {self._shape}"
+            )
         return int(self.item())
 
     def __repr__(self) -> str:
@@ -699,8 +703,13 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
         """NumPy indexing: basic indices give a zero-copy view, advanced ones a copy."""
-        if _is_basic(idx):
-            return self._view(*index_layout(self._shape, self._strides, self._offset, idx))  # type: ignore[no-any-return]
+        try:
+            layout = index_layout(self._shape, self._strides, self._offset, idx)
+        except AdvancedIndex:
+            return self._advanced_get(idx)
+        return self._view(*layout)  # type: ignore[no-any-return]
+
+    def _advanced_get(self, idx: object) -> Tensor[DT, AnyRank, D]:
         arr = self._np()
         try:
             sub = arr[_np_index(idx)]
@@ -1163,14 +1172,16 @@ class TensorViewMut(_Writable[DT, R, D]):
         cls = _OverlappingViewMut if may_overlap(shape, strides) else TensorViewMut
         return cls._make(self._storage, shape, strides, offset, self._dtype)
 
-    @overload
-    def __getitem__(
-        self, idx: int | slice | EllipsisType | tuple[int | slice | EllipsisType | None, ...] | None
-    ) -> TensorViewMut[DT, AnyRank, D]: ...
-    @overload
-    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
-    def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
-        return super().__getitem__(idx)
+    if TYPE_CHECKING:
+        # The same indexing as TensorView's; basic indices give mutable views here.
+        @overload
+        def __getitem__(
+            self,
+            idx: int | slice | EllipsisType | tuple[int | slice | EllipsisType | None, ...] | None,
+        ) -> TensorViewMut[DT, AnyRank, D]: ...
+        @overload
+        def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
+        def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
 
     if TYPE_CHECKING:
         # The view operations of a mutable view give mutable views.
