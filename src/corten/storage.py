@@ -43,6 +43,7 @@ class _CowStats:
 
 
 _STATS: Final = _CowStats()
+ONE_HOLDER: Final = (None,)
 _STATS_LOCK: Final = threading.Lock()
 _PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
 
@@ -103,8 +104,10 @@ class Buffer:
     escaped: bool
     readonly: bool
     # One entry per holder. list.append and list.pop are atomic (under the GIL, and
-    # per object in free-threaded builds), so the count needs no lock of its own.
-    _holders: list[None]
+    # per object in free-threaded builds), so the count needs no lock of its own. A
+    # result's buffer starts with the shared tuple ``ONE_HOLDER`` (no list to allocate);
+    # ``_hold`` turns it into a list when a second holder comes.
+    _holders: list[None] | tuple[None]
 
     def __init__(
         self,
@@ -129,11 +132,15 @@ class Buffer:
         """How many Storages and read-only exports hold this buffer now."""
         return len(self._holders)
 
-    def acquire(self) -> None:
-        self._holders.append(None)
+    def _hold(self) -> None:
+        holders = self._holders
+        if type(holders) is tuple:
+            self._holders = [None, None]
+        else:
+            holders.append(None)  # type: ignore[union-attr]
 
     def release(self) -> None:
-        self._holders.pop()
+        self._holders.pop()  # type: ignore[union-attr]
 
     def copy(self) -> Buffer:
         """A fresh, unshared, writable copy of this buffer on the same device."""
@@ -144,7 +151,14 @@ class Storage:
     """The mutable identity shared by an owner and its mutable views.
 
     Writers call :meth:`writable` under :attr:`lock`; it copies the Buffer first when
-    anyone else holds it, when it is read-only, or (for a new holder) when it escaped.
+    anyone else holds it, or when it is read-only.
+
+    The first Storage over a new Buffer (every operation's result) is *untracked*: it has
+    no ``__del__``, so making and dropping results costs no finalizer. That is safe while
+    it is its Buffer's only holder, because the Buffer dies with it. Every way a Buffer
+    gains another holder goes through :meth:`share` or :meth:`pin` on a Storage over it,
+    which first turns that Storage into a :class:`_TrackedStorage`, whose ``__del__``
+    gives its hold back; new holders are tracked from the start.
     """
 
     __slots__ = ("__weakref__", "buffer", "frozen")
@@ -153,12 +167,8 @@ class Storage:
     # ``_Writable._frozen_storage``); valid while that Storage is over ``buffer``.
     frozen: weakref.ref[Storage] | None
 
-    def __init__(self, buffer: Buffer) -> None:
-        if buffer.escaped:
-            buffer = buffer.copy()
-        buffer._holders.append(None)
-        self.buffer = buffer
-        self.frozen = None
+    def __init__(self) -> None:
+        raise TypeError("make Storages with Storage.adopt, Storage.fresh or share()")
 
     @property
     def lock(self) -> threading.Lock:
@@ -170,8 +180,8 @@ class Storage:
         """The first Storage over a new Buffer: it takes the Buffer without copying."""
         if buffer._holders:
             raise ValueError("adopt() takes a Buffer that nobody holds yet")
-        buffer._holders.append(None)
-        self = cls.__new__(cls)
+        buffer._hold()
+        self = _new_storage(cls)
         self.buffer = buffer
         self.frozen = None
         return self
@@ -181,10 +191,33 @@ class Storage:
         """A Storage over a new Buffer around ``array``, which nobody else holds."""
         return cls.adopt(Buffer(array, device))
 
-    def __del__(self) -> None:
-        buf = getattr(self, "buffer", None)  # None if construction failed
-        if buf is not None:
-            buf._holders.pop()
+    def share(self) -> Storage:
+        """A new holder over this Storage's Buffer, for a clone or frozen views.
+
+        An escaped Buffer is copied for the new holder instead (corten cannot see writes
+        through the outside alias). Call with :attr:`lock` held.
+        """
+        buf = self.buffer
+        if buf.escaped:
+            buf = buf.copy()
+        elif type(self) is Storage:
+            self.__class__ = _TrackedStorage
+        buf._hold()
+        new = _new_storage(_TrackedStorage)
+        new.buffer = buf
+        new.frozen = None
+        return new
+
+    def pin(self) -> Buffer:
+        """Hold this Storage's Buffer for a read-only export; ``Buffer.release`` ends it.
+
+        Call with :attr:`lock` held.
+        """
+        if type(self) is Storage:
+            self.__class__ = _TrackedStorage
+        buf = self.buffer
+        buf._hold()
+        return buf
 
     def writable(self) -> Buffer:
         """The Buffer to write into, made exclusive first. Call with :attr:`lock` held."""
@@ -192,7 +225,7 @@ class Storage:
         if len(buf._holders) == 1 and not buf.readonly:
             return buf
         new = buf.copy()
-        new._holders.append(None)
+        new._hold()
         self.buffer = new
         buf.release()
         with _STATS_LOCK:
@@ -213,3 +246,18 @@ class Storage:
         buf = self.writable()
         buf.escaped = True
         return buf
+
+
+class _TrackedStorage(Storage):
+    """A Storage whose Buffer has (or had) other holders: it gives its hold back when it
+    is garbage-collected."""
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        holders = self.buffer._holders
+        if type(holders) is list:  # a tuple: never shared, the Buffer dies with us
+            holders.pop()
+
+
+_new_storage: Final = object.__new__

@@ -41,7 +41,7 @@ from corten.layout import (
     normalize_axes,
     normalize_axis,
 )
-from corten.storage import _STRIPES, Buffer, Storage
+from corten.storage import _STRIPES, ONE_HOLDER, Buffer, Storage
 
 __all__ = ["CannotWriteToTensorView", "Tensor", "TensorView", "TensorViewMut"]
 
@@ -135,7 +135,7 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     buf.array = arr
     buf.device = device
     buf.escaped = buf.readonly = False
-    buf._holders = [None]
+    buf._holders = ONE_HOLDER
     storage = _new_object(Storage)
     storage.buffer = buf
     storage.frozen = None
@@ -197,7 +197,7 @@ def _elementwise(
         buf.array = out
         buf.device = device
         buf.escaped = buf.readonly = False
-        buf._holders = [None]
+        buf._holders = ONE_HOLDER
         storage = _new_object(Storage)
         storage.buffer = buf
         storage.frozen = None
@@ -374,7 +374,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     def _owner_storage(self) -> Storage:
         """A new Storage over this tensor's current Buffer, for a new owner (a clone)."""
-        return Storage(self._storage.buffer)
+        return self._storage.share()
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
         """A frozen view over a layout derived from this tensor's (zero-copy)."""
@@ -471,7 +471,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             if buf.escaped:
                 arr = arr.copy()
             else:
-                buf.acquire()
+                st.pin()
                 weakref.finalize(arr, buf.release)
         arr.flags.writeable = False
         return arr
@@ -994,14 +994,14 @@ class _Writable(TensorView[DT, R, D]):
                 fs = ref()
                 if fs is not None and fs.buffer is st.buffer:
                     return fs
-            fs = Storage(st.buffer)
+            fs = st.share()
             st.frozen = weakref.ref(fs)
             return fs
 
     def _owner_storage(self) -> Storage:
         st = self._storage
         with _STRIPES[(id(st) >> 4) & 63]:
-            return Storage(st.buffer)
+            return st.share()
 
     def _write(self, fn: Callable[[Array], object]) -> None:
         """Run ``fn`` on this tensor's elements after making its buffer exclusive."""
