@@ -118,20 +118,22 @@ class _ViewOps(Generic[DT, R, D]):
         >>> ct.arange(10).narrow(0, 2, 3).tolist()
         [2, 3, 4]
         """
-        d = normalize_axis(dim, len(self._shape))
-        size = self._shape[d]
-        s = _index(start)
+        shape = self._shape
+        ndim = len(shape)
+        d = dim + ndim if type(dim) is int and dim < 0 else dim
+        if type(d) is not int or not 0 <= d < ndim:
+            d = normalize_axis(dim, ndim)  # raises the AxisError (or takes a NumPy int)
+        size = shape[d]
+        s = start if type(start) is int else _index(start)
         if s < 0:
             s += size
-        n = _index(length)
+        n = length if type(length) is int else _index(length)
         if not (0 <= s <= size and 0 <= n <= size - s):
             raise TensorIndexError(
                 f"narrow({dim}, {start}, {length}) is out of range for dimension {d} of size {size}"
             )
-        shape = list(self._shape)
-        shape[d] = n
         off = self._offset + (s * self._strides[d] if n else 0)
-        return self._view(tuple(shape), self._strides, off)  # type: ignore[no-any-return]
+        return self._view((*shape[:d], n, *shape[d + 1 :]), self._strides, off)  # type: ignore[no-any-return]
 
     @overload
     def select(

@@ -377,8 +377,20 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return self._storage.share()
 
     def _view(self, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
-        """A frozen view over a layout derived from this tensor's (zero-copy)."""
-        return TensorView._make(self._frozen_storage(), shape, strides, offset, self._dtype)
+        """A frozen view over a layout derived from this tensor's (zero-copy).
+
+        ``_make`` inlined: this is every view operation's path.
+        """
+        storage = self._frozen_storage()
+        v = _new_object(TensorView)
+        v._storage = storage
+        v._shape = shape
+        v._strides = strides
+        v._offset = offset
+        v._dtype = self._dtype
+        v._device = self._device
+        v._cache = _NO_CACHE
+        return v
 
     def _copy_reshaped(self, shape: tuple[int, ...]) -> Any:
         return _result(np.ascontiguousarray(self._np()).reshape(shape), self._device)
