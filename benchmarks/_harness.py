@@ -219,6 +219,16 @@ def optional_import(name: str) -> tuple[ModuleType | None, str | None]:
     return module, None
 
 
+def optional_torch() -> tuple[ModuleType | None, list[str]]:
+    """PyTorch if it is installed, and the notes to record (printed once) when it is not."""
+    torch, why = optional_import("torch")
+    notes: list[str] = []
+    if why is not None:
+        notes.append(f"torch columns skipped: {why}")
+        print(f"note: {notes[-1]}")
+    return torch, notes
+
+
 def machine_info() -> dict[str, Any]:
     """The machine and library versions, as printed in the header and saved in results."""
     import numpy as np

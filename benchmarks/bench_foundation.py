@@ -29,7 +29,7 @@ from benchmarks._harness import (
     fmt_ratio,
     fmt_time,
     heading,
-    optional_import,
+    optional_torch,
     print_table,
     print_targets,
     ratio,
@@ -257,11 +257,7 @@ def bench_large(config: Config, torch: Any) -> tuple[list[dict[str, Any]], list[
 
 def run(config: Config) -> dict[str, Any]:
     """Run the foundation benchmarks; print tables and targets; return the results."""
-    torch, why = optional_import("torch")
-    notes: list[str] = []
-    if why is not None:
-        notes.append(f"torch columns skipped: {why}")
-        print(f"note: {notes[-1]}")
+    torch, notes = optional_torch()
 
     clone_records, clone_targets = bench_clone(config, torch)
     small_record, small_targets = bench_small_op(config, torch)

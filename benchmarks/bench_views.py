@@ -30,7 +30,7 @@ from benchmarks._harness import (
     fmt_ratio,
     fmt_time,
     heading,
-    optional_import,
+    optional_torch,
     print_table,
     print_targets,
     ratio,
@@ -240,11 +240,7 @@ def bench_contiguous(config: Config, torch: Any) -> tuple[dict[str, Any], list[T
 
 def run(config: Config) -> dict[str, Any]:
     """Run the view benchmarks; print tables and targets; return the results."""
-    torch, why = optional_import("torch")
-    notes: list[str] = []
-    if why is not None:
-        notes.append(f"torch columns skipped: {why}")
-        print(f"note: {notes[-1]}")
+    torch, notes = optional_torch()
 
     view_records, view_targets = bench_view_creation(config, torch)
     contiguous_record, contiguous_targets = bench_contiguous(config, torch)
