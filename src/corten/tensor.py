@@ -47,7 +47,6 @@ __all__ = ["CannotWriteToTensorView", "Tensor", "TensorView", "TensorViewMut"]
 
 Array = np.ndarray[Any, Any]
 Scalar = bool | int | float
-_BASIC_TYPES: Final = (int, np.integer, slice, type(Ellipsis), type(None))
 
 
 class CannotWriteToTensorView:
@@ -354,15 +353,6 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         arr = _array_at(buf, self._shape, self._strides, self._offset)
         self._cache = (buf, arr)
         return arr
-
-    def _np_buf(self) -> tuple[Buffer, Array]:
-        """The current buffer and the elements as a NumPy array over it."""
-        buf = self._storage.buffer
-        cache = self._cache
-        if cache[0] is not buf:
-            cache = (buf, _array_at(buf, self._shape, self._strides, self._offset))
-            self._cache = cache
-        return cache
 
     def _frozen_storage(self) -> Storage:
         """The Storage for a frozen view of this tensor's current Buffer.
