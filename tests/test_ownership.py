@@ -15,6 +15,7 @@ Three layers:
 
 from __future__ import annotations
 
+import copy
 import sys
 import threading
 import time
@@ -1500,3 +1501,16 @@ def test_readonly_export_is_atomic_with_concurrent_writes() -> None:
         th.join()
         sys.setswitchinterval(old_interval)
     assert changed == 0
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy], ids=["copy", "deepcopy"])
+@pytest.mark.parametrize("kind", ["owner", "frozen", "mut"])
+def test_copy_module_gives_independent_owners(copier: Any, kind: str) -> None:
+    t = ct.tensor([1, 2, 3], dtype=ct.int64)
+    src = {"owner": t, "frozen": t.view(), "mut": t.view_mut()}[kind]
+    c = copier(src)
+    assert type(c) is ct.Tensor
+    c += 10
+    assert c.tolist() == [11, 12, 13]
+    assert t.tolist() == [1, 2, 3]
+    assert src.tolist() == [1, 2, 3]

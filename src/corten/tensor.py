@@ -595,6 +595,13 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )
 
+    def __copy__(self) -> Tensor[DT, R, D]:
+        # NumPy's copy.copy copies the data: the same here, as an O(1) clone.
+        return self.clone()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor[DT, R, D]:
+        return self.clone()
+
     def view(self) -> TensorView[DT, R, D]:
         """A frozen view of the elements as they are now (zero-copy).
 
