@@ -16,6 +16,7 @@ Three layers:
 from __future__ import annotations
 
 import copy
+import pickle
 import sys
 import threading
 import time
@@ -1514,3 +1515,16 @@ def test_copy_module_gives_independent_owners(copier: Any, kind: str) -> None:
     assert c.tolist() == [11, 12, 13]
     assert t.tolist() == [1, 2, 3]
     assert src.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("kind", ["owner", "frozen", "mut"])
+def test_pickle_round_trip_keeps_kind_and_values(kind: str) -> None:
+    t = ct.tensor(np.arange(6, dtype=np.int32).reshape(2, 3))
+    src = {"owner": t, "frozen": t[:, ::-1], "mut": t.view_mut()[1]}[kind]
+    back = pickle.loads(pickle.dumps(src))
+    assert type(back) is type(src)
+    assert back.dtype is src.dtype
+    assert back.tolist() == src.tolist()
+    if kind != "frozen":
+        back += 1  # an independent buffer: the original is untouched
+        assert t.tolist() == [[0, 1, 2], [3, 4, 5]]

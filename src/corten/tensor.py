@@ -595,6 +595,13 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Note: a plain copy of the elements for now; the serialization work replaces it
+        # with protocol-5 out-of-band buffers. Each kind unpickles over a buffer of its
+        # own (a mutable view becomes a view of a new owner).
+        self._require_host("pickling")
+        return (_unpickle, (type(self).__name__, np.ascontiguousarray(self._np())))
+
     def __copy__(self) -> Tensor[DT, R, D]:
         # NumPy's copy.copy copies the data: the same here, as an O(1) clone.
         return self.clone()
@@ -1295,3 +1302,15 @@ class Tensor(_Writable[DT, R, D]):
 
 
 _TENSOR_TYPES: Final = frozenset({TensorView, TensorViewMut, Tensor})
+
+
+def _unpickle(kind: str, data: Array) -> TensorView[Any, Any, Any]:
+    """Rebuild a pickled tensor of class ``kind`` over a fresh buffer holding ``data``."""
+    if type(data) is not np.ndarray or data.dtype not in _BY_NUMPY:
+        raise TypeError(f"cannot unpickle a tensor from {type(data).__name__}")
+    owner = _result(np.array(data, copy=True, order="C"), cpu)
+    if kind == "TensorView":
+        return owner.view()
+    if kind in ("TensorViewMut", "_OverlappingViewMut"):
+        return owner.view_mut()
+    return owner
