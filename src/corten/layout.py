@@ -224,48 +224,11 @@ def index_layout(
     """
     items = idx if type(idx) is tuple else (idx,)
     if len(items) <= len(shape):
-        # Fast path: ints and slices only, the common case.
-        out_shape: list[int] = []
-        out_strides: list[int] = []
-        dim = 0
-        off = offset
-        for it in items:
-            if type(it) is slice:
-                size = shape[dim]
-                stride = strides[dim]
-                start, stop, step = it.indices(size)
-                n = (
-                    (stop - start + step - 1) // step
-                    if step > 0
-                    else (start - stop - step - 1) // -step
-                )
-                if n > 0:
-                    off += start * stride
-                else:
-                    n = 0
-                out_shape.append(n)
-                out_strides.append(step * stride)
-            elif type(it) is int:
-                size = shape[dim]
-                i = it + size if it < 0 else it
-                if not 0 <= i < size:
-                    raise TensorIndexError(
-                        f"index {it} is out of bounds for dimension {dim} with size {size}"
-                    )
-                off += i * strides[dim]
-            else:
-                return _index_layout_general(shape, strides, offset, items)
-            dim += 1
-        if dim < len(shape):
-            out_shape.extend(shape[dim:])
-            out_strides.extend(strides[dim:])
-        return tuple(out_shape), tuple(out_strides), off
-    return _index_layout_general(shape, strides, offset, items)
-
-
-def _index_layout_general(
-    shape: tuple[int, ...], strides: tuple[int, ...], offset: int, items: tuple[object, ...]
-) -> Layout:
+        layout = _basic_layout(shape, strides, offset, items)
+        if layout is not None:
+            return layout
+    # ``None`` or ``...`` present: expand ``...`` into full slices, take the layout of
+    # the ints and slices, then insert the new axes where the ``None``s stand.
     ndim = len(shape)
     named = 0
     ellipses = 0
@@ -280,6 +243,35 @@ def _index_layout_general(
         raise TensorIndexError(
             f"too many indices: {named} given for a tensor of rank {ndim} (shape {shape})"
         )
+    basic: list[object] = []
+    new_axes: list[int] = []  # positions of the inserted axes in the result
+    kept = 0  # result dimensions produced so far
+    for it in items:
+        if it is None:
+            new_axes.append(kept)
+            kept += 1
+        elif it is Ellipsis:
+            basic.extend([slice(None)] * (ndim - named))
+            kept += ndim - named
+        else:
+            basic.append(it)
+            kept += type(it) is slice  # an int drops its dimension
+    layout = _basic_layout(shape, strides, offset, tuple(basic))
+    assert layout is not None  # no None or ... left
+    out_shape, out_strides, off = layout
+    for p in new_axes:
+        out_shape = (*out_shape[:p], 1, *out_shape[p:])
+        out_strides = (*out_strides[:p], 0, *out_strides[p:])
+    return out_shape, out_strides, off
+
+
+def _basic_layout(
+    shape: tuple[int, ...], strides: tuple[int, ...], offset: int, items: tuple[object, ...]
+) -> Layout | None:
+    """The layout of at most ``len(shape)`` ints and slices; None on meeting None or ``...``.
+
+    This is the hot path of indexing, written out without helper calls.
+    """
     out_shape: list[int] = []
     out_strides: list[int] = []
     dim = 0
@@ -288,40 +280,37 @@ def _index_layout_general(
             size = shape[dim]
             stride = strides[dim]
             start, stop, step = it.indices(size)
-            if step > 0:
-                n = (stop - start + step - 1) // step
-            else:
-                n = (start - stop - step - 1) // -step
+            n = (
+                (stop - start + step - 1) // step
+                if step > 0
+                else (start - stop - step - 1) // -step
+            )
             if n > 0:
                 offset += start * stride
             else:
                 n = 0
             out_shape.append(n)
             out_strides.append(step * stride)
-            dim += 1
-        elif it is None:
-            out_shape.append(1)
-            out_strides.append(0)
-        elif it is Ellipsis:
-            rest = ndim - named
-            out_shape.extend(shape[dim : dim + rest])
-            out_strides.extend(strides[dim : dim + rest])
-            dim += rest
         else:
-            if isinstance(it, bool):
+            if type(it) is int:
+                i = it
+            elif it is None or it is Ellipsis:
+                return None
+            elif isinstance(it, bool):
                 raise AdvancedIndex(it)
-            try:
-                i = _index(it)  # type: ignore[arg-type]
-            except TypeError as exc:
-                raise AdvancedIndex(it) from exc
+            else:
+                try:
+                    i = _index(it)  # type: ignore[arg-type]
+                except TypeError as exc:
+                    raise AdvancedIndex(it) from exc
             size = shape[dim]
             if not -size <= i < size:
                 raise TensorIndexError(
                     f"index {i} is out of bounds for dimension {dim} with size {size}"
                 )
-            offset += (i % size) * strides[dim]
-            dim += 1
-    if dim < ndim:
+            offset += (i + size if i < 0 else i) * strides[dim]
+        dim += 1
+    if dim < len(shape):
         out_shape.extend(shape[dim:])
         out_strides.extend(strides[dim:])
     return tuple(out_shape), tuple(out_strides), offset
