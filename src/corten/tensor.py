@@ -609,6 +609,31 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def __deepcopy__(self, memo: dict[int, Any]) -> Tensor[DT, R, D]:
         return self.clone()
 
+    # ---- iteration (begin): owned by the iterators work; methods delegate to _iterators
+
+    def iter(self) -> Iterator[Any]:
+        """The elements as Python scalars, in row-major logical order.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> list(ct.tensor([[1, 2], [3, 4]]).T.iter())
+        [1, 3, 2, 4]
+        """
+        from corten import _iterators
+
+        return _iterators.iter_elements(self)
+
+    # ---- iteration (end)
+
+    # ---- interop (begin): owned by the interop work; methods delegate to _interop
+
+    # ---- interop (end)
+
+    # ---- serialization (begin): owned by the serialization work; delegates to serialization
+
+    # ---- serialization (end)
+
     def view(self) -> TensorView[DT, R, D]:
         """A frozen view of the elements as they are now (zero-copy).
 
@@ -1055,6 +1080,10 @@ class _Writable(TensorView[DT, R, D]):
         with st.lock:
             buf = st.escape()
             return _array_at(buf, self._shape, self._strides, self._offset)
+
+    # ---- mutable iteration (begin): owned by the iterators work
+
+    # ---- mutable iteration (end)
 
     def fill_(self, value: Scalar) -> None:
         """Set every element to ``value`` (which must fit the dtype).
