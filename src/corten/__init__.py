@@ -15,7 +15,16 @@ Examples
 
 from __future__ import annotations
 
+from corten._interop import from_dlpack
+from corten._iterators import (
+    CompilationWarning,
+    ElementMut,
+    ParIter,
+    get_num_threads,
+    set_num_threads,
+)
 from corten._typing import AnyRank, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.backends import empty_cache, memory_stats
 from corten.creation import (
     allclose,
     arange,
@@ -76,6 +85,7 @@ from corten.errors import (
     ShapeError,
     TensorIndexError,
 )
+from corten.serialization import from_bytes, from_dict, load, save
 from corten.storage import CopyOnWriteWarning, cow_stats, set_cow_warning
 from corten.tensor import CannotWriteToTensorView, Tensor, TensorView, TensorViewMut
 
@@ -88,6 +98,7 @@ __all__ = [
     "AxisError",
     "Bool",
     "CannotWriteToTensorView",
+    "CompilationWarning",
     "CopyOnWriteWarning",
     "CortenError",
     "Cpu",
@@ -97,6 +108,7 @@ __all__ = [
     "Device",
     "DeviceMismatchError",
     "DeviceUnavailableError",
+    "ElementMut",
     "Float16",
     "Float32",
     "Float64",
@@ -106,6 +118,7 @@ __all__ = [
     "Int64",
     "Meta",
     "OutOfMemoryError",
+    "ParIter",
     "Rank0",
     "Rank1",
     "Rank2",
@@ -135,24 +148,33 @@ __all__ = [
     "cuda",
     "device",
     "empty",
+    "empty_cache",
     "empty_like",
     "eye",
     "float16",
     "float32",
     "float64",
+    "from_bytes",
+    "from_dict",
+    "from_dlpack",
     "from_numpy",
     "from_shape_fn",
     "from_shape_vec",
     "full",
     "full_like",
+    "get_num_threads",
     "int8",
     "int16",
     "int32",
     "int64",
+    "load",
+    "memory_stats",
     "meta",
     "ones",
     "ones_like",
+    "save",
     "set_cow_warning",
+    "set_num_threads",
     "sim",
     "tensor",
     "uint8",

@@ -14,12 +14,13 @@ import numpy as np
 
 from corten._convert import array_for, infer_dtype, scalar_for, source_array
 from corten._typing import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.backends import get_backend
 from corten.devices import Device, as_device, cpu, require_available
 from corten.dtypes import DType, Float32, as_dtype, bool_, float32, int64
 from corten.errors import DTypeError, ShapeError
 from corten.layout import contiguous_strides, extent, normalize_shape, numel
 from corten.storage import Buffer, Storage
-from corten.tensor import Scalar, Tensor, TensorView
+from corten.tensor import Scalar, Tensor, TensorView, _wrap_buffer
 
 __all__ = [
     "allclose",
@@ -49,6 +50,8 @@ def _device(device: object) -> Device:
 
 def _owner(arr: np.ndarray[Any, Any], device: Device) -> Tensor[Any, Any, Any]:
     """An owning tensor over ``arr``, a fresh C-contiguous array that nobody else holds."""
+    if device is not cpu:
+        return _wrap_buffer(get_backend(device).from_host(arr), arr.shape)
     storage = Storage.fresh(arr.reshape(-1), device)
     return Tensor._new(storage, arr.shape, contiguous_strides(arr.shape), 0, as_dtype(arr.dtype))
 
@@ -59,11 +62,12 @@ def _filled(
     dims = normalize_shape(shape)  # type: ignore[arg-type]
     dt = float32 if dtype is None else as_dtype(dtype)
     dev = _device(device)
-    if fill is None:
-        arr = np.empty(dims, dtype=dt.numpy)
-    else:
-        arr = np.full(dims, scalar_for(fill, dt), dtype=dt.numpy)
-    return _owner(arr, dev)
+    # Through the device's allocator (aligned, counted in ct.memory_stats).
+    backend = get_backend(dev)
+    buf = backend.allocate(numel(dims), dt.numpy)
+    if fill is not None:
+        backend.fill(buf, scalar_for(fill, dt))
+    return _wrap_buffer(buf, dims)
 
 
 @overload

@@ -7,11 +7,14 @@ is the marker used in static types: ``ct.cuda`` is an instance of :class:`Cuda`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Self
 
 from corten.errors import DeviceUnavailableError
 
 __all__ = ["Cpu", "Cuda", "Device", "Meta", "Sim", "as_device", "cpu", "cuda", "meta", "sim"]
+
+
+_INTERNED: Final[dict[tuple[type[Device], int], Device]] = {}
 
 
 class Device:
@@ -32,10 +35,18 @@ class Device:
     kind: ClassVar[str] = ""
     _index: int
 
-    def __init__(self, index: int = 0) -> None:
+    def __new__(cls, index: int = 0) -> Self:
+        # Devices are interned: one object per (kind, ordinal), so that ``is`` compares
+        # them on the hot paths.
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
             raise ValueError(f"a device ordinal is an int >= 0, got {index!r}")
-        self._index = index
+        key = (cls, index)
+        found = _INTERNED.get(key)
+        if found is None:
+            found = object.__new__(cls)
+            found._index = index
+            found = _INTERNED.setdefault(key, found)
+        return found  # type: ignore[return-value]
 
     @property
     def index(self) -> int:
@@ -67,7 +78,67 @@ class Cpu(Device):
     kind: ClassVar[str] = "cpu"
 
 
-class Cuda(Device):
+class _Accelerator(Device):
+    """Streams, events and synchronization: what devices with asynchronous work share."""
+
+    __slots__ = ()
+
+    def Stream(self) -> Any:
+        """A new stream (an ordered queue of work) on this device.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> s = ct.sim.Stream()
+        >>> s.device
+        device('sim:0')
+        """
+        from corten.backends import get_backend
+
+        return get_backend(self).new_stream()
+
+    def current_stream(self) -> Any:
+        """The stream that work on this device goes to now.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.sim.current_stream() is ct.sim.current_stream()
+        True
+        """
+        from corten.backends import get_backend
+
+        return get_backend(self).current_stream()
+
+    def stream(self, stream: Any) -> Any:
+        """A context manager that makes ``stream`` current for work on this device.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> s = ct.sim.Stream()
+        >>> with ct.sim.stream(s):
+        ...     ct.sim.current_stream() is s
+        True
+        """
+        from corten.backends import get_backend
+
+        return get_backend(self).use_stream(stream)
+
+    def synchronize(self) -> None:
+        """Wait until all work queued on every stream of this device has run.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.sim.synchronize()
+        """
+        from corten.backends import get_backend
+
+        get_backend(self).synchronize()
+
+
+class Cuda(_Accelerator):
     """Marker class of NVIDIA GPUs; ``ct.cuda`` is ``cuda:0`` and ``ct.cuda(i)`` is ``cuda:i``."""
 
     __slots__ = ()
@@ -86,10 +157,12 @@ class Cuda(Device):
         >>> isinstance(ct.cuda.is_available(), bool)
         True
         """
-        return False
+        from corten.backends import backend_status
+
+        return backend_status(cuda) is None
 
 
-class Sim(Device):
+class Sim(_Accelerator):
     """Marker class of the simulated accelerator, ``ct.sim`` and ``ct.sim(i)``."""
 
     __slots__ = ()
@@ -147,6 +220,13 @@ def as_device(value: object) -> Device:
             if cls in (Cpu, Meta) and index != 0:
                 raise ValueError(f"{kind!r} has only ordinal 0, got {value!r}")
             return cls(index)
+        if cls is None and kind.isidentifier() and (not sep or idx.isdigit()):
+            # Perhaps a kind that an installed backend package provides.
+            from corten.backends import discover
+
+            discover()
+            if kind in _KINDS:
+                return _KINDS[kind](int(idx) if sep else 0)
     raise ValueError(
         f"{value!r} is not a device; use ct.cpu, ct.cuda, ct.cuda(i), ct.sim, ct.meta "
         "or a string such as 'cuda:1'"
@@ -154,13 +234,11 @@ def as_device(value: object) -> Device:
 
 
 def require_available(device: Device) -> None:
-    """Raise DeviceUnavailableError unless ``device`` has a backend in this build."""
+    """Raise DeviceUnavailableError unless ``device`` has a usable backend here."""
     if device.kind == "cpu":
         return
-    hints = {
-        "cuda": "the CUDA backend is not available in this build (no CUDA driver found, "
-        "or the extra is missing: pip install corten[cuda]); use ct.cpu",
-        "sim": "the sim backend is not available in this build; use ct.cpu",
-        "meta": "the meta backend is not available in this build; use ct.cpu",
-    }
-    raise DeviceUnavailableError(f"device {device} cannot be used: {hints[device.kind]}")
+    from corten.backends import backend_status
+
+    reason = backend_status(device)
+    if reason is not None:
+        raise DeviceUnavailableError(f"device {device} cannot be used: {reason}")

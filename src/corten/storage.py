@@ -20,7 +20,14 @@ import numpy as np
 
 from corten.devices import Device
 
-__all__ = ["Buffer", "CopyOnWriteWarning", "Storage", "cow_stats", "set_cow_warning"]
+__all__ = [
+    "DEVICE_STATE",
+    "Buffer",
+    "CopyOnWriteWarning",
+    "Storage",
+    "cow_stats",
+    "set_cow_warning",
+]
 
 # Writers lock their Storage; the locks are striped over a fixed pool so that making a
 # Storage (on every operation's result) costs no lock allocation. A writer holds one
@@ -98,8 +105,11 @@ class Buffer:
     ``readonly`` marks memory corten must never write (a read-only NumPy array).
     """
 
-    __slots__ = ("__weakref__", "_holders", "array", "device", "escaped", "readonly")
+    __slots__ = ("__weakref__", "_holders", "array", "block", "device", "escaped", "readonly")
     array: np.ndarray[Any, Any]
+    # The allocator block behind ``array``, for buffers that a device allocator made
+    # (unset on results that NumPy allocated on the CPU; only device code reads it).
+    block: Any
     device: Device
     escaped: bool
     readonly: bool
@@ -144,6 +154,12 @@ class Buffer:
 
     def copy(self) -> Buffer:
         """A fresh, unshared, writable copy of this buffer on the same device."""
+        if DEVICE_STATE.active:
+            DEVICE_STATE.before_access(self)
+            if self.device.kind != "cpu":
+                return DEVICE_STATE.copy_buffer(self)
+            if self in DEVICE_STATE.pinned:
+                return DEVICE_STATE.copy_pinned(self)
         return Buffer(self.array.copy(), self.device)
 
 
@@ -261,3 +277,51 @@ class _TrackedStorage(Storage):
 
 
 _new_storage: Final = object.__new__
+
+
+class _DeviceState:
+    """What the tensor layer must know about devices other than the CPU.
+
+    ``active`` stays False until a buffer on another device, or a host buffer that a
+    transfer is still filling, exists: until then no data access pays for a device check.
+    ``in_flight`` maps host buffers that a non-blocking copy is still filling to the
+    event that marks its end; any host access waits on it first.
+    """
+
+    __slots__ = ("_hooks", "active", "in_flight", "pinned")
+
+    def __init__(self) -> None:
+        self.active = False
+        self.in_flight: dict[Buffer, Any] = {}
+        self.pinned: weakref.WeakSet[Buffer] = weakref.WeakSet()
+        self._hooks: Any = None
+
+    def install(self, hooks: Any) -> None:
+        """Route device accesses to ``hooks`` (``corten.backends`` installs itself)."""
+        self._hooks = hooks
+        self.active = True
+
+    def mark_in_flight(self, buf: Buffer, event: Any) -> None:
+        self.in_flight[buf] = event
+        self.active = True
+
+    def before_access(self, buf: Buffer) -> None:
+        """Called before corten makes an array over ``buf`` (when ``active``)."""
+        event = self.in_flight.get(buf)
+        if event is not None:
+            event.synchronize()
+            self.in_flight.pop(buf, None)
+        if buf.device.kind != "cpu":
+            self._hooks.access(buf)
+
+    def copy_buffer(self, buf: Buffer) -> Buffer:
+        return self._hooks.copy_buffer(buf)  # type: ignore[no-any-return]
+
+    def copy_pinned(self, buf: Buffer) -> Buffer:
+        """A copy of a pinned host buffer, pinned too (a write keeps the memory kind)."""
+        new = self._hooks.copy_host(buf)
+        self.pinned.add(new)
+        return new  # type: ignore[no-any-return]
+
+
+DEVICE_STATE: Final = _DeviceState()

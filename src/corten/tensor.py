@@ -13,7 +13,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, SupportsIndex, overload
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from corten._convert import array_for, cast_checked, scalar_for
 from corten._reductions import _Reductions, _UnknownRank
 from corten._typing import DT, AnyRank, D, NewD, NewDT, R, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten._viewops import _ViewOps
-from corten.devices import Cpu, Cuda, Device, cpu, cuda, require_available
+from corten.devices import Cpu, Cuda, Device, cpu, cuda
 from corten.dtypes import _BY_NUMPY, Bool, DType, as_dtype
 from corten.errors import (
     DeviceMismatchError,
@@ -41,7 +41,10 @@ from corten.layout import (
     normalize_axes,
     normalize_axis,
 )
-from corten.storage import _STRIPES, ONE_HOLDER, Buffer, Storage
+from corten.storage import _STRIPES, DEVICE_STATE, ONE_HOLDER, Buffer, Storage
+
+if TYPE_CHECKING:
+    from typing_extensions import CapsuleType
 
 __all__ = ["CannotWriteToTensorView", "Tensor", "TensorView", "TensorViewMut"]
 
@@ -60,6 +63,13 @@ class CannotWriteToTensorView:
 
 
 def _array_at(buf: Buffer, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> Array:
+    if DEVICE_STATE.active:
+        DEVICE_STATE.before_access(buf)
+    return _raw_array(buf, shape, strides, off)
+
+
+def _raw_array(buf: Buffer, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> Array:
+    """The NumPy array of a layout over ``buf``, with no device hook."""
     root = buf.array
     isz = root.itemsize
     n = _numel(shape)
@@ -96,17 +106,46 @@ def _is_basic(idx: object) -> bool:
     )
 
 
-def _np_index(idx: object) -> Any:
-    """An index with tensors replaced by NumPy arrays, for advanced indexing."""
+def _np_index(idx: object, device: Device) -> Any:
+    """An index with tensors replaced by NumPy arrays, for advanced indexing.
+
+    Index tensors must be on ``device``, the indexed tensor's.
+    """
+
+    def array(i: TensorView[Any, Any, Any]) -> Array:
+        if i._device is not device:
+            raise DeviceMismatchError(
+                f"an index tensor on {i._device} for a tensor on {device}; move the index "
+                f"with .to({str(device)!r})"
+            )
+        return i._np()
+
     if isinstance(idx, TensorView):
-        return idx._np()
+        return array(idx)
     if isinstance(idx, tuple):
-        return tuple(i._np() if isinstance(i, TensorView) else i for i in idx)
+        return tuple(array(i) if isinstance(i, TensorView) else i for i in idx)
     return idx
 
 
 def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorIndexError:
     return TensorIndexError(f"invalid index {idx!r} for a tensor of shape {shape}: {exc}")
+
+
+class _Pin:
+    """The base object of a read-only export: holds its Buffer until every array over
+    the export is gone."""
+
+    __slots__ = ("__array_interface__", "_array", "_buffer")
+
+    def __init__(self, arr: Array, buf: Buffer) -> None:
+        interface = arr.__array_interface__
+        interface["data"] = (interface["data"][0], True)  # read-only
+        self.__array_interface__ = interface
+        self._array = arr  # keeps the memory itself alive
+        self._buffer = buf
+
+    def __del__(self) -> None:
+        self._buffer.release()
 
 
 _STRIDES_CACHE: dict[tuple[int, ...], tuple[int, ...]] = {}
@@ -149,6 +188,19 @@ def _result(arr: Array, device: Device) -> Tensor[Any, Any, Any]:
     return t
 
 
+def _wrap_buffer(buf: Buffer, shape: tuple[int, ...]) -> Tensor[Any, Any, Any]:
+    """An owning Tensor over ``buf`` (fresh, nobody else holds it), row-major ``shape``."""
+    return Tensor._new(
+        Storage.adopt(buf), shape, contiguous_strides(shape), 0, _BY_NUMPY[buf.array.dtype]
+    )
+
+
+def _backend(t: TensorView[Any, Any, Any]) -> Any:
+    from corten.backends import get_backend
+
+    return get_backend(t._device)
+
+
 _NO_CACHE: Final = (None, None)
 _SCALAR_TYPES: Final = (np.ndarray, bool, int, float, np.generic)
 
@@ -164,6 +216,10 @@ def _elementwise(
     """
 
     def method(self: TensorView[Any, Any, Any], other: object) -> Any:
+        if self._device is not cpu:
+            if foreign_is_unequal and not isinstance(other, (*_SCALAR_TYPES, TensorView)):
+                return NotImplemented
+            return _backend(self).binary(op, self, self._device_operand(other), reflected)
         if type(other) in _TENSOR_TYPES:
             o: TensorView[Any, Any, Any] = other  # type: ignore[assignment]
             if o._dtype is self._dtype and o._device is self._device:
@@ -351,7 +407,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         if cache[0] is buf:
             return cache[1]
         arr = _array_at(buf, self._shape, self._strides, self._offset)
-        self._cache = (buf, arr)
+        if buf.device is cpu:  # device arrays are not kept: each use runs in stream order
+            self._cache = (buf, arr)
         return arr
 
     def _frozen_storage(self) -> Storage:
@@ -383,7 +440,13 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return v
 
     def _copy_reshaped(self, shape: tuple[int, ...]) -> Any:
+        if self._device is not cpu:
+            return self._dense_copy()._view_as_owner(shape)
         return _result(np.ascontiguousarray(self._np()).reshape(shape), self._device)
+
+    def _view_as_owner(self, shape: tuple[int, ...]) -> Any:
+        """This fresh row-major owner with another shape of the same size (no copy)."""
+        return Tensor._make(self._storage, shape, contiguous_strides(shape), 0, self._dtype)
 
     def _check_other(self, other: TensorView[Any, Any, Any]) -> Array:
         if other._device != self._device:
@@ -416,11 +479,35 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             return other
         return scalar_for(other, self._dtype)
 
+    def _device_operand(self, other: object) -> Any:
+        """The operand for a device backend: a checked tensor on this device, or a scalar."""
+        if isinstance(other, TensorView):
+            if other._device != self._device:
+                self._check_other(other)  # raises DeviceMismatchError
+            if other._dtype is not self._dtype:
+                self._check_other(other)  # raises DTypeError
+            return other
+        if isinstance(other, np.ndarray):
+            raise DeviceMismatchError(
+                f"a NumPy array lives on the cpu, the tensor on {self._device}; move the "
+                f"array with ct.tensor(a).to({str(self._device)!r})"
+            )
+        return scalar_for(other, self._dtype)
+
     def _checked_binary(
         self, other: object, ufunc: np.ufunc, reflected: bool = False
     ) -> Tensor[Any, Any, Any]:
         """Binary operations with a dtype precondition and silenced NumPy warnings."""
         _check_ufunc_dtype(ufunc, self._dtype)
+        if self._device is not cpu:
+            b_dev = self._device_operand(other)
+            if ufunc is np.power:
+                if self._device.kind != "meta":
+                    exponent = b_dev._np() if isinstance(b_dev, TensorView) else b_dev
+                    _check_pow(ufunc, self._dtype, self._np() if reflected else exponent)
+                elif not reflected and not isinstance(b_dev, TensorView):
+                    _check_pow(ufunc, self._dtype, b_dev)  # a scalar needs no data
+            return _backend(self).binary(ufunc, self, b_dev, reflected)  # type: ignore[no-any-return]
         b = self._operand(other)
         _check_pow(ufunc, self._dtype, b if not reflected else self._np())
         a = self._np()
@@ -435,6 +522,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     def _unary(self, ufunc: np.ufunc) -> Tensor[DT, R, D]:
         _check_ufunc_dtype(ufunc, self._dtype)
+        if self._device is not cpu:
+            return _backend(self).unary(ufunc, self)  # type: ignore[no-any-return]
         return _result(ufunc(self._np()), self._device)
 
     # ----------------------------------------------------------------- conversions
@@ -472,13 +561,20 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             arr = _array_at(buf, self._shape, self._strides, self._offset)
             if buf.escaped:
                 arr = arr.copy()
-            else:
-                st.pin()
-                weakref.finalize(arr, buf.release)
-        arr.flags.writeable = False
-        return arr
+                arr.flags.writeable = False
+                return arr
+            st.pin()
+        # The export's base is a pin that gives the hold back when it dies. NumPy makes
+        # every array derived from the export point at that same base (it collapses
+        # chains of views), so the hold lasts while any of them is alive.
+        return np.asarray(_Pin(arr, buf))
 
     def _require_host(self, what: str) -> None:
+        if self._device.kind == "meta":
+            raise DeviceMismatchError(
+                f"{what} needs data: meta tensors have shapes and dtypes but no data; make "
+                "the tensor on a device with data (ct.cpu, ct.sim, ct.cuda) instead"
+            )
         if self._device.kind != "cpu":
             raise DeviceMismatchError(
                 f"{what} needs the data on the cpu, the tensor is on {self._device}; "
@@ -566,9 +662,13 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return int(self.item())
 
     def __repr__(self) -> str:
+        if self._device.kind == "meta":
+            return f"tensor(..., shape={self._shape}, dtype={self._dtype.name}, device='meta')"
         return _format.tensor_repr(self._np(), self._dtype.name, self._device)
 
     def __str__(self) -> str:
+        if self._device.kind == "meta":
+            return repr(self)
         return _format.tensor_str(self._np())
 
     # ----------------------------------------------------------------- copies and views
@@ -590,17 +690,16 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         if may_overlap(self._shape, self._strides):
             # An owner never aliases its own elements: an overlapping layout (expand,
             # some as_strided) becomes a dense copy.
-            return _result(np.array(self._np(), copy=True), self._device)
+            return self._dense_copy()
         return Tensor._make(
             self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Note: a plain copy of the elements for now; the serialization work replaces it
-        # with protocol-5 out-of-band buffers. Each kind unpickles over a buffer of its
-        # own (a mutable view becomes a view of a new owner).
-        self._require_host("pickling")
-        return (_unpickle, (type(self).__name__, np.ascontiguousarray(self._np())))
+    def _dense_copy(self) -> Tensor[DT, R, D]:
+        """A new row-major owner of the elements (always a copy)."""
+        if self._device is not cpu:
+            return _backend(self).contiguous(self)  # type: ignore[no-any-return]
+        return _result(np.array(self._np(), copy=True), self._device)
 
     def __copy__(self) -> Tensor[DT, R, D]:
         # NumPy's copy.copy copies the data: the same here, as an O(1) clone.
@@ -611,8 +710,15 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     # ---- iteration (begin): owned by the iterators work; methods delegate to _iterators
 
+    if TYPE_CHECKING:
+        from corten._pipeline import ParIter as _ParIter
+
     def iter(self) -> Iterator[Any]:
         """The elements as Python scalars, in row-major logical order.
+
+        Elements are converted a chunk at a time, for any layout. The iterator sees the
+        elements as they are when ``iter()`` is called: a write to the tensor during
+        the loop is not seen (it copies the tensor's buffer away).
 
         Examples
         --------
@@ -624,13 +730,206 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
         return _iterators.iter_elements(self)
 
+    def indexed_iter(self) -> Iterator[tuple[tuple[int, ...], Any]]:
+        """``(index, element)`` pairs in row-major order; the index has one int per
+        dimension (``()`` for rank 0).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> list(ct.tensor([[1, 2], [3, 4]]).indexed_iter())
+        [((0, 0), 1), ((0, 1), 2), ((1, 0), 3), ((1, 1), 4)]
+        """
+        from corten import _iterators
+
+        return _iterators.indexed_iter(self)
+
+    def iter_dim(self, dim: int) -> Iterator[TensorView[DT, AnyRank, D]]:
+        """The views along ``dim``: ``select(dim, i)`` for each ``i``, one rank lower.
+
+        Frozen views here; mutable views when iterating a ``TensorViewMut``.
+
+        Raises
+        ------
+        AxisError
+            If ``dim`` is out of range.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> [c.tolist() for c in ct.tensor([[1, 2], [3, 4]]).iter_dim(1)]
+        [[1, 3], [2, 4]]
+        """
+        from corten import _iterators
+
+        return _iterators.iter_dim(self, dim)
+
+    def map(self, fn: Callable[..., Any], dtype: DType | str | None = None) -> Tensor[Any, R, D]:
+        """A new tensor of ``fn(x)`` for every element ``x``, computed in parallel.
+
+        The same as ``par_iter().map(fn, dtype).collect()``: ``fn`` is compiled with
+        numba, and the result keeps this tensor's dtype when ``fn`` returns the same kind
+        (bool, integer or float), else takes ``fn``'s own type; ``dtype`` overrides it.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1.0, 4.0, 9.0]).map(lambda x: x ** 0.5).tolist()
+        [1.0, 2.0, 3.0]
+        """
+        from corten import _iterators
+
+        return _iterators.map_elements(self, fn, dtype)
+
+    def par_iter(self) -> _ParIter:
+        """A lazy parallel pipeline over the elements (see :class:`corten.ParIter`).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.arange(5).par_iter().map(lambda x: x * x).sum()
+        30
+        """
+        from corten import _pipeline
+
+        return _pipeline.ParIter(self)
+
+    if not TYPE_CHECKING:
+
+        def _frozen_write(self, *args: object, **kwargs: object) -> NoReturn:
+            raise ReadOnlyError(
+                "a TensorView is frozen: it cannot be written. Write through the owner, "
+                "or through a mutable view from owner.view_mut()"
+            )
+
+        iter_mut = apply_ = _frozen_write
+
     # ---- iteration (end)
 
     # ---- interop (begin): owned by the interop work; methods delegate to _interop
 
+    def __dlpack__(
+        self,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: tuple[int, int] | None = None,
+        copy: bool | None = None,
+    ) -> CapsuleType:
+        """Export the elements as a DLPack capsule (the array API's protocol).
+
+        A frozen ``TensorView`` exports read-only memory that pins its buffer, in a
+        versioned capsule (``max_version >= (1, 0)``) that carries the read-only flag. A
+        ``Tensor`` or ``TensorViewMut`` exports a writable alias: its buffer escapes, as
+        with ``numpy(writable=True)``, so writes through the consumer are seen by the
+        tensor. Export ``t.view()`` to hand out read-only memory instead.
+
+        Note: PyTorch (2.13) ignores the read-only flag; do not write to a torch tensor
+        imported from a frozen view.
+
+        Where sharing is impossible (a legacy capsule for read-only memory, negative
+        strides, which corten never exports) ``copy=None`` exports a copy, and
+        ``copy=False`` raises ``BufferError``; ``copy=True`` always exports a copy that the
+        consumer owns. ``dl_device`` must be the tensor's own device, and ``stream`` must
+        be None on the cpu.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import corten as ct
+        >>> t = ct.tensor([1, 2, 3])
+        >>> a = np.from_dlpack(t.view())  # read-only, zero-copy
+        >>> a.flags.writeable
+        False
+        >>> w = np.from_dlpack(t)  # a writable alias
+        >>> w[0] = 7
+        >>> t.tolist()
+        [7, 2, 3]
+        """
+        from corten import _interop
+
+        return _interop.dlpack(
+            self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+        )
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        from corten import _interop
+
+        return _interop.dlpack_device(self)
+
+    @property
+    def __array_interface__(self) -> dict[str, Any]:
+        """NumPy's array interface (version 3), on frozen cpu views only.
+
+        ``data`` is ``(pointer, True)``: the pointer is valid while this view lives (NumPy
+        keeps it alive as the base of arrays built from it; other readers of the raw
+        pointer must too). An owner or mutable view raises AttributeError, since a later
+        write could replace its buffer under the pointer: use ``t.view()``.
+        """
+        from corten import _interop
+
+        return _interop.array_interface(self)
+
+    @property
+    def __cuda_array_interface__(self) -> dict[str, Any]:
+        # Absent (AttributeError, so hasattr() is False) on every device but cuda.
+        from corten import _interop
+
+        return _interop.cuda_array_interface(self)
+
+    def __buffer__(self, flags: int, /) -> memoryview:
+        # The buffer protocol (PEP 688) works from Python 3.12; on 3.11 memoryview(t)
+        # does not call this method. Read-only requests pin the buffer; writable ones
+        # make it escape (frozen views refuse them).
+        from corten import _interop
+
+        return _interop.buffer(self, flags)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # By value: each kind unpickles as the same kind over a buffer of its own; on
+        # protocol 5 the elements travel as an out-of-band PickleBuffer (zero-copy).
+        from corten import _interop
+
+        return _interop.reduce_ex(self, protocol)
+
     # ---- interop (end)
 
     # ---- serialization (begin): owned by the serialization work; delegates to serialization
+
+    def to_bytes(self) -> bytes:
+        """This tensor as bytes in the safetensors format (one tensor, named ``"tensor"``).
+
+        ``ct.from_bytes`` reads them back, and so does ``safetensors.numpy.load``.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> b = ct.tensor([[1, 2], [3, 4]], dtype=ct.uint8).to_bytes()
+        >>> ct.from_bytes(b).tolist()
+        [[1, 2], [3, 4]]
+        """
+        from corten import serialization
+
+        return serialization.to_bytes(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This tensor as plain JSON-able values: ``{"dtype", "shape", "data"}``.
+
+        ``data`` is the flat list of elements in row-major order; non-finite floats are
+        the strings ``"nan"``, ``"inf"`` and ``"-inf"``. ``ct.from_dict`` reads it back.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> d = ct.tensor([[1.5], [float("nan")]]).to_dict()
+        >>> d
+        {'dtype': 'float32', 'shape': [2, 1], 'data': [1.5, 'nan']}
+        >>> ct.from_dict(d).shape
+        (2, 1)
+        """
+        from corten import serialization
+
+        return serialization.to_dict(self)
 
     # ---- serialization (end)
 
@@ -661,6 +960,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         """
         if self.is_contiguous:
             return self.clone()
+        if self._device is not cpu:
+            return _backend(self).contiguous(self)  # type: ignore[no-any-return]
         return _result(np.ascontiguousarray(self._np()), self._device)
 
     def reshape_copy(self, shape: int | Sequence[int]) -> Tensor[DT, AnyRank, D]:
@@ -685,6 +986,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 f"cannot reshape a tensor of shape {self._shape} ({self.numel} elements) "
                 f"into {dims} ({_numel(dims)} elements)"
             )
+        if self._device is not cpu:
+            return self._dense_copy()._view_as_owner(dims)  # type: ignore[no-any-return]
         return _result(np.array(self._np().reshape(dims), copy=True), self._device)
 
     def astype(self, dtype: NewDT) -> Tensor[NewDT, R, D]:
@@ -702,39 +1005,127 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         target = as_dtype(dtype)
         if target is self._dtype:
             return self.clone()  # type: ignore[return-value]
+        if self._device is not cpu:
+            return _backend(self).cast(self, target.numpy)  # type: ignore[no-any-return]
         with np.errstate(all="ignore"):
             out = self._np().astype(target.numpy)
         return _result(out, self._device)
 
-    def to(self, device: NewD) -> Tensor[DT, R, NewD]:
+    def to(
+        self, device: NewD, *, non_blocking: bool = False, stream: Any = None
+    ) -> Tensor[DT, R, NewD]:
         """This tensor on ``device``: an O(1) clone when it is there already.
+
+        Parameters
+        ----------
+        device : Device or str
+            Where the result lives.
+        non_blocking : bool
+            Let the copy run asynchronously on ``stream`` where the device allows it (from
+            pinned host memory, or to the host). Any host read of the result (``numpy()``,
+            ``tolist()``, ``item()``, iteration) waits for the copy first.
+        stream : Stream, optional
+            The stream of the device side that runs the copy (default: its current one).
 
         Raises
         ------
         DeviceUnavailableError
             If the device's backend cannot be used here.
+        DeviceMismatchError
+            If this tensor is on ``meta`` (it has no data to move).
 
         Examples
         --------
         >>> import corten as ct
-        >>> ct.tensor([1, 2]).to(ct.cpu).device
+        >>> t = ct.tensor([1, 2])
+        >>> t.to(ct.cpu).device
         device('cpu')
+        >>> g = t.to("sim:1")
+        >>> g.device, g.to_cpu().tolist()
+        (device('sim:1'), [1, 2])
         """
+        from corten.backends import get_backend
         from corten.devices import as_device
 
         dev = as_device(device)
-        if dev == self._device:
+        if dev is self._device:
             return self.clone()  # type: ignore[return-value]
-        require_available(dev)
-        raise AssertionError("unreachable: no backend besides cpu is registered")
+        dst = get_backend(dev)
+        here = self._device.kind
+        if dev.kind == "meta":
+            buf = dst.allocate(self.numel, self._dtype.numpy)
+        elif here == "meta":
+            get_backend(self._device).access(self._storage.buffer)  # raises: no data
+            raise AssertionError("unreachable")
+        elif here == "cpu":
+            if self.is_contiguous:
+                host = self._export_readonly()  # pins the source while a copy is queued
+            else:
+                host = np.ascontiguousarray(self._np())
+            buf = dst.from_host(
+                host, non_blocking=non_blocking, stream=stream, pinned=self.is_pinned
+            )
+        elif dev.kind == "cpu":
+            buf = get_backend(self._device).to_host(self, non_blocking=non_blocking, stream=stream)
+        elif dev.kind == here:
+            buf = dst.copy_peer(self)
+        else:
+            staged = get_backend(self._device).to_host(self)
+            buf = dst.from_host(staged.array)
+        return _wrap_buffer(buf, self._shape)
 
-    def to_cpu(self) -> Tensor[DT, R, Cpu]:
-        """This tensor on the CPU (``to(ct.cpu)``)."""
-        return self.to(cpu)
+    @property
+    def is_pinned(self) -> bool:
+        """Whether the elements are in page-locked host memory (see ``pin_memory``).
 
-    def to_cuda(self, index: int = 0) -> Tensor[DT, R, Cuda]:
-        """This tensor on GPU ``index`` (``to(ct.cuda(index))``)."""
-        return self.to(cuda(index))
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.zeros(3).is_pinned, ct.zeros(3).pin_memory(ct.sim).is_pinned
+        (False, True)
+        """
+        return self._storage.buffer in DEVICE_STATE.pinned
+
+    def pin_memory(self, device: Device | str = "cuda") -> Tensor[DT, R, D]:
+        """A copy of this CPU tensor in page-locked memory, for non-blocking copies.
+
+        Parameters
+        ----------
+        device : Device or str
+            The accelerator whose copies the memory is for (``ct.sim`` simulates it).
+
+        Raises
+        ------
+        DeviceUnavailableError
+            If ``device`` cannot be used here.
+        DeviceMismatchError
+            If this tensor is not on the CPU.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> p = ct.arange(3).pin_memory(ct.sim)
+        >>> p.is_pinned, p.tolist()
+        (True, [0, 1, 2])
+        """
+        from corten.backends import get_backend
+
+        self._require_host("pin_memory()")
+        if self.is_pinned:
+            return self.clone()
+        buf = get_backend(device).pinned_host(self.numel, self._dtype.numpy)
+        np.copyto(buf.array.reshape(self._shape), self._np())
+        return _wrap_buffer(buf, self._shape)
+
+    def to_cpu(self, *, non_blocking: bool = False, stream: Any = None) -> Tensor[DT, R, Cpu]:
+        """This tensor on the CPU (``to(ct.cpu, ...)``)."""
+        return self.to(cpu, non_blocking=non_blocking, stream=stream)
+
+    def to_cuda(
+        self, index: int = 0, *, non_blocking: bool = False, stream: Any = None
+    ) -> Tensor[DT, R, Cuda]:
+        """This tensor on GPU ``index`` (``to(ct.cuda(index), ...)``)."""
+        return self.to(cuda(index), non_blocking=non_blocking, stream=stream)
 
     @overload
     def __getitem__(
@@ -751,12 +1142,30 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return self._view(*layout)  # type: ignore[no-any-return]
 
     def _advanced_get(self, idx: object) -> Tensor[DT, AnyRank, D]:
+        if self._device is not cpu:
+            return self._device_gather(idx)
         arr = self._np()
         try:
-            sub = arr[_np_index(idx)]
+            sub = arr[_np_index(idx, self._device)]
         except IndexError as exc:
             raise _index_error(exc, idx, self._shape) from exc
         return _result(np.array(sub, copy=True), self._device)
+
+    def _device_gather(self, idx: object) -> Tensor[DT, AnyRank, D]:
+        def host_index(i: object) -> object:
+            if isinstance(i, TensorView):
+                if i._device != self._device:
+                    raise DeviceMismatchError(
+                        f"an index tensor on {i._device} for a tensor on {self._device}"
+                    )
+                return i._np()
+            return i
+
+        np_idx = tuple(host_index(i) for i in idx) if isinstance(idx, tuple) else host_index(idx)
+        try:
+            return _backend(self).gather(self, np_idx)  # type: ignore[no-any-return]
+        except IndexError as exc:
+            raise _index_error(exc, idx, self._shape) from exc
 
     # ----------------------------------------------------------------- arithmetic
 
@@ -882,7 +1291,6 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def _reduce(
         self, name: str, axis: int | Sequence[int] | None, keepdims: bool
     ) -> Tensor[Any, Any, D]:
-        arr = self._np()
         if name in ("argmin", "argmax"):
             if axis is not None and not isinstance(axis, (int, np.integer)):
                 raise DTypeError(f"{name} takes one int axis or None, got {axis!r}")
@@ -894,12 +1302,14 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 f"mean() needs a floating dtype, the tensor is {self._dtype.name}; "
                 "convert it with .astype(ct.float32) or .astype(ct.float64)"
             )
-        if name in ("min", "max", "argmin", "argmax") and arr.size == 0:
+        if name in ("min", "max", "argmin", "argmax") and self.numel == 0:
             reduced = range(self.ndim) if ax is None else (ax if isinstance(ax, tuple) else (ax,))
             if any(self._shape[i] == 0 for i in reduced):
                 raise ShapeError(f"{name}() of an empty tensor of shape {self._shape}")
+        if self._device is not cpu:
+            return _backend(self).reduce(name, self, ax, keepdims)  # type: ignore[no-any-return]
         fn = getattr(np, name)
-        out = fn(arr, axis=ax, keepdims=keepdims)
+        out = fn(self._np(), axis=ax, keepdims=keepdims)
         return _result(np.asarray(out), self._device)
 
     if TYPE_CHECKING:
@@ -1054,7 +1464,8 @@ class _Writable(TensorView[DT, R, D]):
                 out = cache[1]
             else:
                 out = _array_at(buf, self._shape, self._strides, self._offset)
-                self._cache = (buf, out)
+                if buf.device is cpu:
+                    self._cache = (buf, out)
             fn(out)
 
     def numpy(self, *, writable: bool = False) -> Array:
@@ -1082,6 +1493,61 @@ class _Writable(TensorView[DT, R, D]):
             return _array_at(buf, self._shape, self._strides, self._offset)
 
     # ---- mutable iteration (begin): owned by the iterators work
+
+    if TYPE_CHECKING:
+        from corten._iterators import ElementMut as _ElementMut
+
+    def iter_mut(self) -> Iterator[_ElementMut]:
+        """Handles to the elements in row-major order, to replace them in a loop.
+
+        Each handle has ``index``, ``get()`` and ``set(value)``; ``set`` writes through
+        the copy-on-write path, so clones and frozen views taken before the loop keep
+        their values. Writing starts when ``iter_mut()`` is called (a view that overlaps
+        itself raises ``ReadOnlyError`` then). For speed, prefer ``apply_``.
+
+        Raises
+        ------
+        ReadOnlyError
+            If this view overlaps itself (after ``expand``).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.tensor([[1, 2], [3, 4]])
+        >>> c = t.clone()
+        >>> for e in t.iter_mut():
+        ...     if e.index[0] == 1:
+        ...         e.set(-e.get())
+        >>> t.tolist(), c.tolist()
+        ([[1, 2], [-3, -4]], [[1, 2], [3, 4]])
+        """
+        from corten import _iterators
+
+        return _iterators.iter_mut(self)
+
+    def apply_(self, fn: Callable[[Any], Any]) -> None:
+        """Replace every element ``x`` by ``fn(x)``, computed in parallel.
+
+        ``fn`` is compiled like ``par_iter().map(fn)``; its results must fit the dtype
+        by kind (a float result for an integer tensor raises ``DTypeError``), and
+        integers wrap. All or nothing: if ``fn`` raises, no element changes.
+
+        Raises
+        ------
+        DTypeError
+            If ``fn`` returns a kind that does not fit the dtype.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> t = ct.tensor([250, 5], dtype=ct.uint8)
+        >>> t.apply_(lambda x: x + 10)
+        >>> t.tolist()
+        [4, 15]
+        """
+        from corten import _iterators
+
+        _iterators.apply_elements(self, fn)
 
     # ---- mutable iteration (end)
 
@@ -1128,13 +1594,18 @@ class _Writable(TensorView[DT, R, D]):
         if isinstance(value, (bool, int, float, np.generic)):
             return scalar_for(value, self._dtype)
         if isinstance(value, np.ndarray):
+            if self._device is not cpu:
+                raise DeviceMismatchError(
+                    f"a NumPy array lives on the cpu, the tensor on {self._device}; move the "
+                    f"array with ct.tensor(a).to({str(self._device)!r})"
+                )
             return cast_checked(value, self._dtype)
         return array_for(value, self._dtype)
 
     def __setitem__(self, idx: object, value: object) -> None:
         """NumPy assignment with broadcasting; nothing is written if anything is wrong."""
         arr = self._np()
-        np_idx: Any = idx if _is_basic(idx) else _np_index(idx)
+        np_idx: Any = idx if _is_basic(idx) else _np_index(idx, self._device)
         try:
             target_shape = np.shape(arr[np_idx])
         except IndexError as exc:
@@ -1255,6 +1726,7 @@ class TensorViewMut(_Writable[DT, R, D]):
         @overload
         def select(self, dim: int, index: int) -> TensorViewMut[DT, AnyRank, D]: ...
         def select(self, dim: int, index: int) -> Any: ...
+        def iter_dim(self, dim: int) -> Iterator[TensorViewMut[DT, AnyRank, D]]: ...
         def permute(self, *dims: int | Sequence[int]) -> TensorViewMut[DT, R, D]: ...
         def transpose(self, dim0: int, dim1: int) -> TensorViewMut[DT, R, D]: ...
         @property
