@@ -3,8 +3,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_BENCH := $(VENV)/.installed-bench
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench docs lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +28,18 @@ test: $(STAMP_TEST)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP_TEST)
-	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+$(STAMP_BENCH): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $@ $(STAMP_TEST) $(STAMP_RUN)
+
+# Every benchmark, then docs/performance.md and its charts from their results.
+# make bench BENCH_ARGS=--quick: fewer repeats and smaller sizes (about two minutes).
+bench: $(STAMP_BENCH)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS) && $(BIN)/python -m benchmarks.report
+
+# The documentation site, warnings as errors (as in CI): docs/_build/html/index.html
+docs: $(STAMP_TEST)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .hypothesis
