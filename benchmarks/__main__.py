@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from benchmarks._harness import (
     Config,
     command_line,
     git_commit,
+    git_dirty,
     machine_info,
     now_iso,
     print_machine,
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     config = Config(quick=args.quick)
 
     info = machine_info()
-    commit = git_commit()
+    commit, dirty, started = git_commit(), git_dirty(), now_iso()
     print(f"# corten benchmarks ({'quick' if config.quick else 'full'} run)\n")
     print_machine(info)
     for module in modules:
@@ -74,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             "timestamp": now_iso(),
             "mode": "quick" if config.quick else "full",
             "command": command_line(),
+            "run_started": started,
             "commit": commit,
+            "commit_dirty": dirty,
             "elapsed_s": round(elapsed, 2),
+            "load_avg_1min_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
             "machine": info,
             **results,
         }

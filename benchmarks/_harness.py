@@ -247,6 +247,7 @@ def machine_info() -> dict[str, Any]:
         "torch": None,
         "torch_threads": None,
         "env": {k: os.environ.get(k) for k in _ENV_KEYS if k in os.environ},
+        "memory_bytes": _memory_bytes(),
         "load_avg_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     torch, _ = optional_import("torch")
@@ -254,6 +255,14 @@ def machine_info() -> dict[str, Any]:
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
     return info
+
+
+def _memory_bytes() -> int | None:
+    """The machine's physical memory, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _cpu_model() -> str | None:
@@ -296,6 +305,23 @@ def write_results(name: str, payload: dict[str, Any], directory: Path = RESULTS_
 
 def now_iso() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def git_dirty() -> bool | None:
+    """Whether the checkout differs from its commit: changed or new, not ignored, files
+    (read only; None outside a git checkout)."""
+    try:
+        proc = subprocess.run(
+            ["git", "--no-optional-locks", "status", "--porcelain"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(proc.stdout.strip()) if proc.returncode == 0 else None
 
 
 def git_commit() -> str | None:
