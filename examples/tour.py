@@ -1,4 +1,5 @@
-"""A short tour of corten: O(1) clones, frozen and mutable views, reductions, dtype errors.
+"""A short tour of corten: O(1) clones, frozen and mutable views, reductions, dtype errors,
+fused pipelines, devices and transfers, files and zero-copy exchange.
 
 Run it with ``make demo`` (or ``.venv/bin/python examples/tour.py``). Every value printed
 below is computed while the tour runs; nothing is hard-coded.
@@ -6,8 +7,10 @@ below is computed while the tour runs; nothing is hard-coded.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 
@@ -102,6 +105,54 @@ def main() -> None:
         print(f"  message: {exc}")
     else:
         print("uint8 tensor + float32 tensor raised DTypeError: False")
+
+    section("a fused parallel pipeline (one pass, all cores)")
+    x = ct.tensor(np.random.default_rng(0).random(4_000_000, dtype=np.float32))
+    a = x.numpy()
+    fused = x.par_iter().map(lambda v: v * 2.0 - 1.0).map(lambda v: v * v).sum()
+    want = float(np.square(a.astype(np.float64) * 2.0 - 1.0).sum())
+    agree = abs(fused - want) < 1e-6 * want
+    print(f"sum of (2x - 1)^2 over 4M float32: agrees with float64 numpy: {agree}")
+    t_fused = per_call_seconds(
+        lambda: x.par_iter().map(lambda v: v * 2.0 - 1.0).map(lambda v: v * v).sum(), number=10
+    )
+    t_numpy = per_call_seconds(lambda: np.square(a * 2.0 - 1.0).sum(), number=10)
+    threads = ct.get_num_threads()
+    print(f"corten fused: {fmt_time(t_fused)}, numpy three passes: {fmt_time(t_numpy)}", end="")
+    print(f" ({threads} threads)")
+
+    section("devices: explicit transfers, the sim accelerator")
+    cuda_note = "available" if ct.cuda.is_available() else "not available here"
+    print(f"cuda: {cuda_note}; sim (a NumPy-backed device with CUDA's rules) stands in")
+    before = ct.memory_stats(ct.sim)["allocated"]
+    g = img.to(ct.sim)
+    bright = (g.astype(ct.float32) * 1.5).mean(axis=2)
+    in_use = ct.memory_stats(ct.sim)["allocated"] - before
+    print(f"on {bright.device}: {bright.shape}, sim memory in use: {in_use} bytes")
+    try:
+        bright.tolist()
+    except ct.DeviceMismatchError:
+        print("host read of device memory without to_cpu() raised DeviceMismatchError: True")
+    back = bright.to_cpu()
+    on_cpu = (img.astype(ct.float32) * 1.5).mean(axis=2)
+    print(f"to_cpu() matches the cpu result: {back.allclose(on_cpu)}")
+    del g, bright
+    baseline = ct.memory_stats(ct.sim)["allocated"] == before
+    print(f"sim memory back to its baseline after del: {baseline}")
+
+    section("files and zero-copy exchange")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "image.safetensors")
+        ct.save(path, {"image": img}, metadata={"source": "tour"})
+        start = time.perf_counter()
+        loaded = ct.load(path)  # memory-mapped: no copy
+        t_load = time.perf_counter() - start
+        size, equal = os.path.getsize(path), loaded["image"].array_equal(img)
+        print(f"saved and mapped back {size} bytes in {fmt_time(t_load)}: equal {equal}")
+        del loaded
+    shared = np.from_dlpack(img.view())
+    same, readonly = np.shares_memory(shared, img.numpy()), not shared.flags.writeable
+    print(f"np.from_dlpack of a frozen view shares memory: {same}, read-only: {readonly}")
 
 
 if __name__ == "__main__":

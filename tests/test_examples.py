@@ -41,6 +41,11 @@ def tour_output() -> str:
         "rows outside the band untouched: True",
         "uint8 tensor + float32 tensor raised DTypeError: True",
         "  is a TypeError too: True",
+        "sum of (2x - 1)^2 over 4M float32: agrees with float64 numpy: True",
+        "host read of device memory without to_cpu() raised DeviceMismatchError: True",
+        "to_cpu() matches the cpu result: True",
+        "sim memory back to its baseline after del: True",
+        "np.from_dlpack of a frozen view shares memory: True, read-only: True",
     ],
 )
 def test_tour_prints(tour_output: str, line: str) -> None:
@@ -55,4 +60,6 @@ def test_tour_reports_timings_and_reductions(tour_output: str) -> None:
     assert "agree: True)" in out
     assert "message: dtypes differ: uint8 and float32" in out
     assert "False" not in out
-    assert len(out.splitlines()) <= 40
+    assert "on sim:0: (480, 640)" in out
+    assert "equal True" in out
+    assert len(out.splitlines()) <= 60
