@@ -1370,6 +1370,59 @@ def test_cow_stats_count_a_copy_and_its_bytes() -> None:
     assert v.tolist() == [[0.0] * 4] * 4
 
 
+def test_a_write_after_the_views_are_gone_copies_nothing() -> None:
+    """Frozen views of a writer share one Storage that the writer caches; once the views
+    are dropped, the next write reclaims it and writes in place."""
+    t = ct.zeros((64,), dtype=ct.int32)
+    for _ in range(3):
+        v = t[1:10]
+        w = t.view()
+        assert v._storage is w._storage  # one Storage for all frozen views of the buffer
+        del v, w
+        before = ct.cow_stats()
+        t += 1
+        assert ct.cow_stats() == before
+    kept = t[0:4]
+    before = ct.cow_stats()
+    t += 1
+    assert ct.cow_stats()["copies"] == before["copies"] + 1
+    assert kept.tolist() == [3, 3, 3, 3]
+    assert t[0:4].tolist() == [4, 4, 4, 4]
+    del kept
+    before = ct.cow_stats()
+    t += 1  # the kept view's Storage went with the old buffer: nothing to copy now
+    assert ct.cow_stats() == before
+
+
+def test_views_taken_while_another_thread_writes_never_change() -> None:
+    t = ct.zeros((256,), dtype=ct.int64)
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def writer() -> None:
+        while not stop.is_set():
+            t.__iadd__(1)
+
+    def reader() -> None:
+        for _ in range(2000):
+            v = t.view()
+            first = v.tolist()
+            if len(set(first)) != 1 or v.tolist() != first:
+                seen.append(f"view changed or torn: {sorted(set(first))}")
+                return
+
+    w = threading.Thread(target=writer)
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    w.start()
+    for r in readers:
+        r.start()
+    for r in readers:
+        r.join()
+    stop.set()
+    w.join()
+    assert seen == []
+
+
 def _set0(t: Any, c: Any) -> None:
     t[0] = 1
 

@@ -179,9 +179,11 @@ class Storage:
 
     __slots__ = ("__weakref__", "buffer", "frozen")
     buffer: Buffer
-    # A weak reference to the Storage that this writer's frozen views share (see
-    # ``_Writable._frozen_storage``); valid while that Storage is over ``buffer``.
-    frozen: weakref.ref[Storage] | None
+    # The Storage that this writer's frozen views share (see
+    # ``_Writable._frozen_storage``), valid while it is over ``buffer``. The writer holds
+    # it strongly, so views taken one after another share it; a write reclaims it when no
+    # view holds it any more (``_reclaim_frozen``), so it never forces a copy by itself.
+    frozen: Storage | None
 
     def __init__(self) -> None:
         raise TypeError("make Storages with Storage.adopt, Storage.fresh or share()")
@@ -235,14 +237,36 @@ class Storage:
         buf._hold()
         return buf
 
+    def _reclaim_frozen(self) -> None:
+        """Give back the hold of the cached frozen-view Storage if no view uses it.
+
+        Call with :attr:`lock` held. The cache is emptied *before* the Storage's references
+        are counted: a view that read it from the cache a moment earlier holds a
+        reference that the count sees (and the write then copies), and a view that comes
+        later finds the cache empty and waits for the lock.
+        """
+        fs = self.frozen
+        if fs is None:
+            return
+        self.frozen = None
+        # References left: the local name and getrefcount's argument.
+        if sys.getrefcount(fs) <= 2 and fs.buffer is self.buffer:
+            fs.__class__ = Storage  # untracked: its hold is given back here, not in __del__
+            self.buffer.release()
+
     def writable(self) -> Buffer:
         """The Buffer to write into, made exclusive first. Call with :attr:`lock` held."""
         buf = self.buffer
         if len(buf._holders) == 1 and not buf.readonly:
             return buf
+        if self.frozen is not None:
+            self._reclaim_frozen()
+            if len(buf._holders) == 1 and not buf.readonly:
+                return buf
         new = buf.copy()
         new._hold()
         self.buffer = new
+        self.frozen = None  # the views keep their Storage (and the old buffer) themselves
         buf.release()
         with _STATS_LOCK:
             _STATS.copies += 1

@@ -10,7 +10,6 @@ write first makes its Buffer exclusive (copy-on-write; see DESIGN §2).
 from __future__ import annotations
 
 import operator
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, SupportsIndex, overload
@@ -1429,24 +1428,19 @@ class _Writable(TensorView[DT, R, D]):
         return self.view_mut().select(dim, index)
 
     def _frozen_storage(self) -> Storage:
-        # A writer's frozen views share one Storage per buffer, found through a weak
-        # reference (a strong one would hold the buffer and make every write copy).
+        # A writer's frozen views share one Storage per buffer, which the writer's Storage
+        # caches; a write reclaims it once no view holds it (Storage._reclaim_frozen).
         st = self._storage
-        ref = st.frozen
-        if ref is not None:
-            # Lock-free hit: while that Storage holds this buffer the buffer has two
-            # holders, so no writer can be writing into it in place.
-            fs = ref()
+        fs = st.frozen
+        if fs is not None and fs.buffer is st.buffer:
+            # Lock-free hit: holding ``fs`` now counts as a reference in the writer's check.
+            return fs
+        with _STRIPES[(id(st) >> 4) & 63]:  # st.lock, inlined: this is every view's path
+            fs = st.frozen
             if fs is not None and fs.buffer is st.buffer:
                 return fs
-        with _STRIPES[(id(st) >> 4) & 63]:  # st.lock, inlined: this is every view's path
-            ref = st.frozen
-            if ref is not None:
-                fs = ref()
-                if fs is not None and fs.buffer is st.buffer:
-                    return fs
             fs = st.share()
-            st.frozen = weakref.ref(fs)
+            st.frozen = fs
             return fs
 
     def _owner_storage(self) -> Storage:
@@ -1803,15 +1797,3 @@ class Tensor(_Writable[DT, R, D]):
 
 
 _TENSOR_TYPES: Final = frozenset({TensorView, TensorViewMut, Tensor})
-
-
-def _unpickle(kind: str, data: Array) -> TensorView[Any, Any, Any]:
-    """Rebuild a pickled tensor of class ``kind`` over a fresh buffer holding ``data``."""
-    if type(data) is not np.ndarray or data.dtype not in _BY_NUMPY:
-        raise TypeError(f"cannot unpickle a tensor from {type(data).__name__}")
-    owner = _result(np.array(data, copy=True, order="C"), cpu)
-    if kind == "TensorView":
-        return owner.view()
-    if kind in ("TensorViewMut", "_OverlappingViewMut"):
-        return owner.view_mut()
-    return owner
