@@ -6,6 +6,7 @@ and for Python data bool, int64 or float32 by the kind of the values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from itertools import product
 from typing import Any, overload
@@ -358,6 +359,12 @@ def arange(
         dtype = int64 if ints else float32
     dt = as_dtype(dtype)
     dev = _device(device)
+    if dev.kind == "meta":  # the length only: meta tensors hold no data
+        if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
+            n = len(range(int(start), int(stop), int(step)))
+        else:
+            n = max(0, math.ceil((float(stop) - float(start)) / float(step)))
+        return _filled((n,), dt, dev, None)
     arr = np.arange(start, stop, step, dtype=np.float64 if dt.is_floating else None)
     return _owner(array_for(arr, dt) if not dt.is_floating else arr.astype(dt.numpy), dev)
 
@@ -384,6 +391,8 @@ def eye(
     dt = as_dtype(float32 if dtype is None else dtype)
     dev = _device(device)
     dims = normalize_shape((n, n if m is None else m))
+    if dev.kind == "meta":
+        return _filled(dims, dt, dev, None)
     return _owner(np.eye(dims[0], dims[1], dtype=dt.numpy), dev)
 
 

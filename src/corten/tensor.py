@@ -1440,7 +1440,8 @@ class _Writable(TensorView[DT, R, D]):
             if fs is not None and fs.buffer is st.buffer:
                 return fs
             fs = st.share()
-            st.frozen = fs
+            if fs.buffer is st.buffer:  # an escaped buffer gives a copy: nothing to share
+                st.frozen = fs
             return fs
 
     def _owner_storage(self) -> Storage:

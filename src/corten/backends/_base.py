@@ -12,6 +12,7 @@ address (the CPU, the ``sim`` device, out-of-tree backends for host-visible memo
 
 from __future__ import annotations
 
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -112,6 +113,10 @@ class Allocator(ABC):
         """
         if nbytes < 0:
             raise ValueError(f"cannot allocate {nbytes} bytes")
+        if nbytes > sys.maxsize:
+            raise OutOfMemoryError(
+                f"out of memory on {self.device}: {nbytes} bytes exceed the address space"
+            )
         try:
             memory = self._allocate(nbytes)
         except MemoryError:

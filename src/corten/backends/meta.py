@@ -78,6 +78,11 @@ class MetaBackend(Backend):
         return _NoAllocator(self.device)
 
     def allocate(self, numel: int, dtype: np.dtype[Any]) -> Buffer:
+        if numel > np.iinfo(np.intp).max:
+            raise ShapeError(
+                f"{numel} elements are more than an index can address "
+                f"({np.iinfo(np.intp).max} at most)"
+            )
         return Buffer(_placeholder(dtype, numel), self.device)
 
     def _buffer(self, block: Block, dtype: np.dtype[Any], numel: int) -> Buffer:

@@ -33,6 +33,7 @@ tolist() needs the data on the cpu, the tensor is on sim:0; call .to_cpu() first
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -59,6 +60,9 @@ DEVICE_COUNT: Final = 2
 GARBAGE: Final = 0xCD
 #: The byte that freed sim memory is overwritten with.
 POISON: Final = 0xDD
+
+
+_STREAMS_LOCK: Final = threading.RLock()
 
 
 class UseAfterFreeError(CortenError, RuntimeError):
@@ -129,7 +133,10 @@ class SimStream(Stream):
         self._jobs: deque[tuple[int, Callable[[], None]]] = deque()
         self._issued = 0
         self._done = 0
-        self._lock = threading.RLock()
+        # One lock for every sim stream: a queued wait_event drains another stream while
+        # this one is being drained, and streams that wait on each other from two threads
+        # would deadlock on locks of their own.
+        self._lock = _STREAMS_LOCK
 
     def __repr__(self) -> str:
         return f"<SimStream on {self.device}: {len(self._jobs)} queued>"
@@ -220,7 +227,15 @@ class SimBackend(NumpyBackend):
 
     def new_stream(self) -> SimStream:
         stream = SimStream(self.device)
-        self._streams.append(stream)
+        with _STREAMS_LOCK:
+            # Forget streams nobody holds any more once their queue is empty (a dropped
+            # stream's queued work still runs at the next synchronize, as on a GPU).
+            self._streams = [
+                s
+                for s in self._streams
+                if s._jobs or sys.getrefcount(s) > 3 or s is self._default_stream
+            ]
+            self._streams.append(stream)
         return stream
 
     def current_stream(self) -> SimStream:
