@@ -366,10 +366,6 @@ class Backend(ABC):
         """Called before corten computes with ``buf``'s memory on this device."""
         return None
 
-    def host_array(self, t: TensorView[Any, Any, Any]) -> Array:
-        """``t``'s elements as a NumPy array the host may read (may copy)."""
-        return t._np()
-
     # ------------------------------------------------------------------ compute verbs
 
     def adopt(self, arr: Any) -> Tensor[Any, Any, Any]:
