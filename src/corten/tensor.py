@@ -481,10 +481,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def _device_operand(self, other: object) -> Any:
         """The operand for a device backend: a checked tensor on this device, or a scalar."""
         if isinstance(other, TensorView):
-            if other._device != self._device:
-                self._check_other(other)  # raises DeviceMismatchError
-            if other._dtype is not self._dtype:
-                self._check_other(other)  # raises DTypeError
+            if other._device != self._device or other._dtype is not self._dtype:
+                self._check_other(other)  # raises DeviceMismatchError or DTypeError
             return other
         if isinstance(other, np.ndarray):
             raise DeviceMismatchError(
@@ -1151,16 +1149,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return _result(np.array(sub, copy=True), self._device)
 
     def _device_gather(self, idx: object) -> Tensor[DT, AnyRank, D]:
-        def host_index(i: object) -> object:
-            if isinstance(i, TensorView):
-                if i._device != self._device:
-                    raise DeviceMismatchError(
-                        f"an index tensor on {i._device} for a tensor on {self._device}"
-                    )
-                return i._np()
-            return i
-
-        np_idx = tuple(host_index(i) for i in idx) if isinstance(idx, tuple) else host_index(idx)
+        np_idx = _np_index(idx, self._device)
         try:
             return _backend(self).gather(self, np_idx)  # type: ignore[no-any-return]
         except IndexError as exc:
