@@ -19,6 +19,7 @@ from corten.errors import AxisError, ShapeError, TensorIndexError
 from corten.layout import (
     AdvancedIndex,
     extent,
+    fast_narrow_layout,
     index_layout,
     normalize_axis,
     normalize_shape,
@@ -119,6 +120,10 @@ class _ViewOps(Generic[DT, R, D]):
         [2, 3, 4]
         """
         shape = self._shape
+        if fast_narrow_layout is not None:
+            layout = fast_narrow_layout(shape, self._strides, self._offset, dim, start, length)
+            if layout is not None:
+                return self._view(layout[0], self._strides, layout[1])  # type: ignore[no-any-return]
         ndim = len(shape)
         d = dim + ndim if type(dim) is int and dim < 0 else dim
         if type(d) is not int or not 0 <= d < ndim:

@@ -6,7 +6,7 @@ Nothing here touches memory or devices.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import index as _index
 
 from corten.errors import AxisError, ShapeError, TensorIndexError
@@ -197,6 +197,22 @@ Layout = tuple[tuple[int, ...], tuple[int, ...], int]
 class AdvancedIndex(Exception):
     """Raised by ``index_layout`` for an index that is not basic (lists, arrays, masks,
     bools): the caller then applies NumPy's advanced indexing, which copies."""
+
+
+try:  # the C version of the common cases (ints and slices); None where it declines
+    from corten import _speedups
+except ImportError:  # built without a C compiler: the Python path does everything
+    _speedups = None  # type: ignore[assignment]
+
+fast_basic_layout: Callable[[tuple[int, ...], tuple[int, ...], int, object], Layout | None] | None
+fast_narrow_layout: (
+    Callable[
+        [tuple[int, ...], tuple[int, ...], int, int, int, int], tuple[tuple[int, ...], int] | None
+    ]
+    | None
+)
+fast_basic_layout = None if _speedups is None else _speedups.basic_layout
+fast_narrow_layout = None if _speedups is None else _speedups.narrow_layout
 
 
 def index_layout(

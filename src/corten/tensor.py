@@ -34,6 +34,7 @@ from corten.layout import (
     AdvancedIndex,
     contiguous_strides,
     extent,
+    fast_basic_layout,
     index_layout,
     is_contiguous,
     may_overlap,
@@ -427,7 +428,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
         ``_make`` inlined: this is every view operation's path.
         """
-        storage = self._frozen_storage()
+        st = self._storage
+        storage = st.frozen  # the lock-free hit of _frozen_storage, inlined
+        if storage is None or storage.buffer is not st.buffer:
+            storage = self._frozen_storage()
         v = _new_object(TensorView)
         v._storage = storage
         v._shape = shape
@@ -1132,6 +1136,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]: ...
     def __getitem__(self, idx: object) -> TensorView[DT, AnyRank, D]:
         """NumPy indexing: basic indices give a zero-copy view, advanced ones a copy."""
+        if fast_basic_layout is not None:
+            layout = fast_basic_layout(self._shape, self._strides, self._offset, idx)
+            if layout is not None:
+                return self._view(*layout)  # type: ignore[no-any-return]
         try:
             layout = index_layout(self._shape, self._strides, self._offset, idx)
         except AdvancedIndex:

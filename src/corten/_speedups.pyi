@@ -1,0 +1,12 @@
+def basic_layout(
+    shape: tuple[int, ...], strides: tuple[int, ...], offset: int, index: object, /
+) -> tuple[tuple[int, ...], tuple[int, ...], int] | None: ...
+def narrow_layout(
+    shape: tuple[int, ...],
+    strides: tuple[int, ...],
+    offset: int,
+    dim: int,
+    start: int,
+    length: int,
+    /,
+) -> tuple[tuple[int, ...], int] | None: ...
