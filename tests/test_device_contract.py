@@ -20,8 +20,12 @@ own strictness (deferral, garbage, poison, out of memory) in ``test_sim.py``.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import operator
+import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,12 +40,46 @@ from corten.backends import backend_status, get_backend
 CUDA_REASON = backend_status(ct.cuda)
 _no_cuda = pytest.mark.skipif(CUDA_REASON is not None, reason=f"cuda: {CUDA_REASON}")
 
+
+def _emu_reason() -> str | None:
+    """Why the emulated CUDA driver cannot run here (it needs the kernels and g++)."""
+    if importlib.util.find_spec("corten.backends._cuda_kernels") is None:
+        return "corten.backends._cuda_kernels is missing"
+    if not (Path(__file__).parent / "cuda_emu.py").exists():
+        return "tests/cuda_emu.py is missing"
+    if shutil.which("g++") is None:
+        return "g++ is not installed"
+    return None
+
+
+EMU_REASON = _emu_reason()
+#: ``cuda`` on the emulated driver (tests/cuda_emu_driver.py): device memory is host
+#: memory and kernels run on the CPU, so the CUDA backend runs the contract without a GPU.
+_emu = pytest.mark.skipif(EMU_REASON is not None, reason=f"cuda-emu: {EMU_REASON}")
+
+
+@contextmanager
+def emulated_for(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The emulated CUDA driver installed while a ``cuda-emu`` parametrization runs."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is None or "cuda-emu" not in callspec.id:
+        yield
+        return
+    import cuda_emu_driver
+
+    with cuda_emu_driver.installed():
+        yield
+        ct.cuda(0).synchronize()
+        ct.cuda(1).synchronize()
+
+
 #: Every device with data; cuda is skipped with the reason where it cannot be used.
 DEVICES = [
     pytest.param(ct.cpu, id="cpu"),
     pytest.param(ct.sim(0), id="sim:0"),
     pytest.param(ct.sim(1), id="sim:1"),
     pytest.param(ct.cuda(0), id="cuda", marks=_no_cuda),
+    pytest.param(ct.cuda(0), id="cuda-emu", marks=_emu),
 ]
 #: The devices whose memory the host cannot read directly.
 ACCELERATORS = DEVICES[1:]
@@ -55,6 +93,10 @@ DEVICE_PAIRS = [
     pytest.param(ct.cpu, ct.cuda(0), id="cpu-cuda", marks=_no_cuda),
     pytest.param(ct.cuda(0), ct.cpu, id="cuda-cpu", marks=_no_cuda),
     pytest.param(ct.sim(0), ct.cuda(0), id="sim:0-cuda", marks=_no_cuda),
+    pytest.param(ct.cpu, ct.cuda(0), id="cpu-cuda-emu", marks=_emu),
+    pytest.param(ct.cuda(0), ct.cpu, id="cuda-emu-cpu", marks=_emu),
+    pytest.param(ct.sim(0), ct.cuda(0), id="sim:0-cuda-emu", marks=_emu),
+    pytest.param(ct.cuda(0), ct.cuda(1), id="cuda-emu-0-1", marks=_emu),
 ]
 ACCELERATOR_PAIRS = [
     pytest.param(ct.sim(0), ct.sim(1), id="sim:0-sim:1"),
@@ -62,6 +104,11 @@ ACCELERATOR_PAIRS = [
     pytest.param(ct.sim(0), ct.sim(0), id="sim:0-sim:0"),
     pytest.param(ct.sim(0), ct.cuda(0), id="sim:0-cuda", marks=_no_cuda),
     pytest.param(ct.cuda(0), ct.sim(1), id="cuda-sim:1", marks=_no_cuda),
+    pytest.param(ct.sim(0), ct.cuda(0), id="sim:0-cuda-emu", marks=_emu),
+    pytest.param(ct.cuda(0), ct.sim(1), id="cuda-emu-sim:1", marks=_emu),
+    pytest.param(ct.cuda(0), ct.cuda(1), id="cuda-emu-0-1", marks=_emu),
+    pytest.param(ct.cuda(1), ct.cuda(0), id="cuda-emu-1-0", marks=_emu),
+    pytest.param(ct.cuda(0), ct.cuda(0), id="cuda-emu-0-0", marks=_emu),
 ]
 
 
@@ -74,11 +121,12 @@ def synchronize_all() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _drained() -> Iterator[None]:
-    """No queued work leaks into or out of a test."""
-    synchronize_all()
-    yield
-    synchronize_all()
+def _drained(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No queued work leaks into or out of a test (cuda-emu: on the emulated driver)."""
+    with emulated_for(request):
+        synchronize_all()
+        yield
+        synchronize_all()
 
 
 def has_streams(device: ct.Device) -> bool:

@@ -27,16 +27,17 @@ import pytest
 from conftest import ALL_DTYPES, arrays, scalars
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
-from test_device_contract import ACCELERATORS, host, sample, synchronize_all
+from test_device_contract import ACCELERATORS, emulated_for, host, sample, synchronize_all
 
 import corten as ct
 
 
 @pytest.fixture(autouse=True)
-def _drained() -> Iterator[None]:
-    synchronize_all()
-    yield
-    synchronize_all()
+def _drained(request: pytest.FixtureRequest) -> Iterator[None]:
+    with emulated_for(request):
+        synchronize_all()
+        yield
+        synchronize_all()
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -301,9 +302,17 @@ def test_astype_between_every_pair_of_dtypes_matches_the_cpu(device: ct.Device) 
     for seed, src in enumerate(ALL_DTYPES):
         a = sample(src, (4, 5), seed)
         for dst in ALL_DTYPES:
-            check(lambda t, dst=dst: t.astype(dst), [a], device, oracle=False)
-            check(lambda t, dst=dst: t.T[1::2].astype(dst), [a], device, oracle=False)
-            check(lambda t, dst=dst: t.astype(dst.name), [a[1, 1, ...]], device, oracle=False)
+            b = a
+            if device.kind == "cuda" and a.dtype.kind == "f" and dst.is_integer:
+                # Out-of-range float -> int casts are undefined (NumPy warns and gives what
+                # the CPU's instruction gives, a GPU saturates): compare in-range values.
+                info = np.iinfo(dst.numpy)
+                lo, hi = max(info.min, -(2**24)), min(info.max, 2**24)  # exact in float32
+                with np.errstate(over="ignore"):  # float16's nan_to_num gives its max
+                    b = np.clip(np.nan_to_num(a).astype(np.float64), lo, hi).astype(src.numpy)
+            check(lambda t, dst=dst: t.astype(dst), [b], device, oracle=False)
+            check(lambda t, dst=dst: t.T[1::2].astype(dst), [b], device, oracle=False)
+            check(lambda t, dst=dst: t.astype(dst.name), [b[1, 1, ...]], device, oracle=False)
         got = ct.tensor(a, device=device).astype(ct.float64)
         assert np.array_equal(host(got), a.astype(np.float64), equal_nan=True)
 

@@ -19,13 +19,23 @@ tensor's first write.
 
 Each protocol has one place that dispatches on the device (``_EXPORTERS``,
 ``_IMPORTERS`` and ``_host``); a device without an entry raises a clear error.
+
+``cuda`` tensors are exchanged by device pointer: DLPack capsules that corten builds
+itself (``make_capsule``; NumPy builds those of host memory), imports that wrap the
+producer's pointer (``CudaBackend.adopt_pointer``), and ``__cuda_array_interface__``.
+The stream handshake follows the array API: the consumer names its stream, and corten
+makes that stream wait for an event recorded on corten's current stream. This code has
+not yet run on a GPU; the tests run it over an emulated driver whose device memory is
+host memory.
 """
 
 from __future__ import annotations
 
+import ctypes
 import enum
 import operator
 import pickle
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, SupportsIndex, cast
 
@@ -213,7 +223,7 @@ def _device_pair(dl_device: object) -> tuple[int, int]:
 _Exporter = Callable[
     [TensorView[Any, Any, Any], object, bool, Any, Any, "bool | None"], "CapsuleType"
 ]
-_EXPORTERS: Final[dict[str, _Exporter]] = {"cpu": _cpu_capsule}
+_EXPORTERS: Final[dict[str, _Exporter]] = {"cpu": _cpu_capsule}  # cuda: added below
 
 
 # ----------------------------------------------------------------------------- DLPack import
@@ -234,13 +244,21 @@ def from_dlpack(
     A corten tensor gives an O(1) clone, which shares the buffer until either side
     writes (value semantics).
 
+    CUDA memory (a CuPy array, a PyTorch CUDA tensor) stays on its GPU: the tensor wraps
+    the producer's device pointer. corten passes its current stream to the producer's
+    ``__dlpack__``, so the producer orders its pending work before corten's. An object
+    with ``__cuda_array_interface__`` and no ``__dlpack__`` (a Numba device array) is
+    imported through the interface; it does not say which GPU holds the memory, so
+    ``device`` names it (default ``cuda:0``). The CUDA paths have not yet run on a GPU.
+
     Parameters
     ----------
     x : object
-        The producer: an object with ``__dlpack__`` and ``__dlpack_device__``.
+        The producer: an object with ``__dlpack__`` and ``__dlpack_device__``, or with
+        ``__cuda_array_interface__``.
     device : Device or str, optional
-        Where to put the tensor; by default where ``x`` lives. Only ``cpu`` is available
-        in this build.
+        Where to put the tensor; by default where ``x`` lives. Another device gets a
+        copy.
     copy : bool, optional
         True: always copy (the tensor then owns its memory). False: never copy, and raise
         ``BufferError`` where sharing is impossible. None (the default): share if
@@ -276,6 +294,12 @@ def from_dlpack(
     target = None if device is None else as_device(device)
     if isinstance(x, TensorView):
         return _from_corten(x, target, copy)
+    if (
+        type(x) is not np.ndarray
+        and not hasattr(x, "__dlpack__")
+        and hasattr(x, "__cuda_array_interface__")
+    ):
+        return _from_cuda_array_interface(x, target, copy)
     source: Device | None = cpu if type(x) is np.ndarray else _producer_device(x)
     dest = target if target is not None else source
     if dest is None:
@@ -285,7 +309,16 @@ def from_dlpack(
             "no corten device; pass device=ct.cpu to ask the producer for a host copy"
         )
     importer = _IMPORTERS.get(dest.kind)
-    if importer is not None:
+    if importer is not None and (
+        dest.kind == "cpu" or (source is not None and source.kind == dest.kind)
+    ):
+        if source is not None and source != dest and dest.kind != "cpu":  # another GPU
+            if copy is False:
+                raise BufferError(
+                    f"moving the producer's memory from {source} to {dest} copies it, and "
+                    "copy=False forbids copies"
+                )
+            return importer(x, source, None).to(dest)
         return importer(x, source, copy)
     require_available(dest)  # DeviceUnavailableError where the device has no backend
     if copy is False:
@@ -386,7 +419,7 @@ def _share(a: Array) -> Tensor[Any, Any, Any]:
 
 
 _Importer = Callable[[object, "Device | None", "bool | None"], "Tensor[Any, Any, Any]"]
-_IMPORTERS: Final[dict[str, _Importer]] = {"cpu": _import_host}
+_IMPORTERS: Final[dict[str, _Importer]] = {"cpu": _import_host}  # cuda: added below
 
 
 # ----------------------------------------------------------------------------- array interfaces
@@ -416,15 +449,6 @@ def array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:
     return iface
 
 
-def cuda_array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:
-    """``t.__cuda_array_interface__``: absent (AttributeError) unless ``t`` is on cuda."""
-    if t._device.kind != "cuda":
-        raise AttributeError(
-            f"__cuda_array_interface__ is defined for cuda tensors only; this one is on {t._device}"
-        )
-    raise AttributeError("__cuda_array_interface__ is not supported in this build; use __dlpack__")
-
-
 def buffer(t: TensorView[Any, Any, Any], flags: int) -> memoryview:
     """``t.__buffer__(flags)``: a memoryview over the elements (Python 3.12+ protocol).
 
@@ -444,6 +468,642 @@ def buffer(t: TensorView[Any, Any, Any], flags: int) -> memoryview:
             )
         return _writable_alias(t).data
     return t._export_readonly().data
+
+
+# ----------------------------------------------------------------------------- DLPack in C
+#
+# NumPy builds the capsules of host memory; device memory needs capsules of its own. The
+# structures below are those of ``dlpack.h`` (version 1), laid out with ctypes.
+
+
+class _DLDevice(ctypes.Structure):
+    _fields_ = (("device_type", ctypes.c_int32), ("device_id", ctypes.c_int32))
+
+
+class _DLDataType(ctypes.Structure):
+    _fields_ = (("code", ctypes.c_uint8), ("bits", ctypes.c_uint8), ("lanes", ctypes.c_uint16))
+
+
+class _DLTensor(ctypes.Structure):
+    _fields_ = (
+        ("data", ctypes.c_void_p),
+        ("device", _DLDevice),
+        ("ndim", ctypes.c_int32),
+        ("dtype", _DLDataType),
+        ("shape", ctypes.POINTER(ctypes.c_int64)),
+        ("strides", ctypes.POINTER(ctypes.c_int64)),
+        ("byte_offset", ctypes.c_uint64),
+    )
+
+
+class _DLManagedTensor(ctypes.Structure):  # the legacy (unversioned) capsule's payload
+    _fields_ = (
+        ("dl_tensor", _DLTensor),
+        ("manager_ctx", ctypes.c_void_p),
+        ("deleter", ctypes.c_void_p),
+    )
+
+
+class _DLPackVersion(ctypes.Structure):
+    _fields_ = (("major", ctypes.c_uint32), ("minor", ctypes.c_uint32))
+
+
+class _DLManagedTensorVersioned(ctypes.Structure):
+    _fields_ = (
+        ("version", _DLPackVersion),
+        ("manager_ctx", ctypes.c_void_p),
+        ("deleter", ctypes.c_void_p),
+        ("flags", ctypes.c_uint64),
+        ("dl_tensor", _DLTensor),
+    )
+
+
+_FLAG_READ_ONLY: Final = 1 << 0
+_FLAG_IS_COPIED: Final = 1 << 1
+# DLDataTypeCode: kDLInt, kDLUInt, kDLFloat, kDLBool.
+_DL_CODES: Final = {"i": 0, "u": 1, "f": 2, "b": 6}
+_DL_KINDS: Final = {v: k for k, v in _DL_CODES.items()}
+
+# Capsule names; the consumer renames a capsule it took to the "used_" name. The bytes
+# objects live as long as the module: capsules keep pointers to their names.
+_NAME: Final = b"dltensor"
+_USED_NAME: Final = b"used_dltensor"
+_NAME_V: Final = b"dltensor_versioned"
+_USED_NAME_V: Final = b"used_dltensor_versioned"
+
+_api: Final = ctypes.pythonapi
+_capsule_new: Final = ctypes.PYFUNCTYPE(
+    ctypes.py_object, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p
+)(("PyCapsule_New", _api))
+# Taking a raw ``PyObject *``: the capsule destructor runs while its capsule is being
+# destroyed, when no new reference to it may be made.
+_raw_is_valid: Final = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p)(
+    ("PyCapsule_IsValid", _api)
+)
+_raw_get_pointer: Final = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p)(
+    ("PyCapsule_GetPointer", _api)
+)
+_is_valid: Final = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_IsValid", _api)
+)
+_get_pointer: Final = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_GetPointer", _api)
+)
+_set_name: Final = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_SetName", _api)
+)
+_DELETER_TYPE: Final = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+# What each exported capsule keeps alive, by the address of its managed tensor: the
+# ctypes structures, and the release of the export's hold on its buffer.
+_LIVE: Final[dict[int, tuple[Any, Callable[[], None]]]] = {}
+_LIVE_LOCK: Final = threading.Lock()
+
+
+def _deleter(address: int | None) -> None:
+    """The managed tensor's deleter: the consumer is done with the memory."""
+    if address is None:
+        return
+    with _LIVE_LOCK:
+        entry = _LIVE.pop(address, None)
+    if entry is not None:
+        entry[1]()
+
+
+def _capsule_destructor(capsule: int | None) -> None:
+    """A capsule that no consumer took gives its hold back (its name is still unused)."""
+    for name in (_NAME_V, _NAME):
+        if capsule and _raw_is_valid(capsule, name):
+            _deleter(_raw_get_pointer(capsule, name))
+            return
+
+
+_DELETER: Final = _DELETER_TYPE(_deleter)
+_DELETER_ADDRESS: Final = ctypes.cast(_DELETER, ctypes.c_void_p).value
+_DESTRUCTOR: Final = _DELETER_TYPE(_capsule_destructor)
+_DESTRUCTOR_ADDRESS: Final = ctypes.cast(_DESTRUCTOR, ctypes.c_void_p).value
+
+
+def _dl_dtype(dtype: np.dtype[Any]) -> _DLDataType:
+    return _DLDataType(_DL_CODES[dtype.kind], dtype.itemsize * 8, 1)
+
+
+def make_capsule(
+    *,
+    data: int,
+    device: tuple[int, int],
+    dtype: np.dtype[Any],
+    shape: tuple[int, ...],
+    strides: tuple[int, ...] | None,
+    byte_offset: int,
+    versioned: bool,
+    read_only: bool,
+    copied: bool,
+    release: Callable[[], None],
+) -> CapsuleType:
+    """A DLPack capsule over memory that corten manages (``strides`` in elements).
+
+    ``release`` runs once, when the consumer calls the deleter or when the capsule dies
+    unconsumed; until then the capsule keeps the structures (and ``release``'s closure,
+    which holds the memory) alive.
+    """
+    ndim = len(shape)
+    shape_arr = (ctypes.c_int64 * max(ndim, 1))(*shape)
+    strides_arr = None if strides is None else (ctypes.c_int64 * max(ndim, 1))(*strides)
+    tensor = _DLTensor(
+        data,
+        _DLDevice(*device),
+        ndim,
+        _dl_dtype(dtype),
+        ctypes.cast(shape_arr, ctypes.POINTER(ctypes.c_int64)),
+        None if strides_arr is None else ctypes.cast(strides_arr, ctypes.POINTER(ctypes.c_int64)),
+        byte_offset,
+    )
+    managed: _DLManagedTensorVersioned | _DLManagedTensor
+    if versioned:
+        flags = (_FLAG_READ_ONLY if read_only else 0) | (_FLAG_IS_COPIED if copied else 0)
+        managed = _DLManagedTensorVersioned(
+            _DLPackVersion(1, 0), None, _DELETER_ADDRESS, flags, tensor
+        )
+    else:
+        managed = _DLManagedTensor(tensor, None, _DELETER_ADDRESS)
+    address = ctypes.addressof(managed)
+    with _LIVE_LOCK:
+        _LIVE[address] = ((managed, shape_arr, strides_arr), release)
+    try:
+        capsule = _capsule_new(address, _NAME_V if versioned else _NAME, _DESTRUCTOR_ADDRESS)
+    except BaseException:
+        _deleter(address)
+        raise
+    return cast("CapsuleType", capsule)
+
+
+class ForeignTensor:
+    """A consumed DLPack capsule: the producer's tensor description, and its deleter,
+    called once when this object dies (or by :meth:`close`)."""
+
+    __slots__ = (
+        "__weakref__",
+        "_address",
+        "_deleter",
+        "data",
+        "device",
+        "dtype",
+        "read_only",
+        "shape",
+        "strides",
+        "version",
+    )
+
+    data: int  # the address of the element at index (0, ..., 0)
+    device: tuple[int, int]
+    dtype: np.dtype[Any]
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]  # in elements, never None
+    read_only: bool
+    version: tuple[int, int]
+
+    def __init__(self, capsule: object) -> None:
+        self._address = 0
+        self._deleter = 0
+        if _is_valid(capsule, _NAME_V):
+            address = _get_pointer(capsule, _NAME_V)
+            versioned = _DLManagedTensorVersioned.from_address(address)
+            self.version = (int(versioned.version.major), int(versioned.version.minor))
+            if self.version[0] != 1:
+                raise BufferError(
+                    f"the producer's DLPack capsule has version {self.version[0]}."
+                    f"{self.version[1]}; corten reads DLPack 1.x"
+                )
+            tensor = versioned.dl_tensor
+            flags = int(versioned.flags)
+            deleter = versioned.deleter
+            used = _USED_NAME_V
+        elif _is_valid(capsule, _NAME):
+            address = _get_pointer(capsule, _NAME)
+            legacy = _DLManagedTensor.from_address(address)
+            self.version = (0, 0)
+            tensor = legacy.dl_tensor
+            flags = 0
+            deleter = legacy.deleter
+            used = _USED_NAME
+        else:
+            raise BufferError(
+                "__dlpack__ returned no unused DLPack capsule (a capsule named 'dltensor' "
+                f"or 'dltensor_versioned'), got {type(capsule).__name__}"
+            )
+        self._describe(tensor, flags)  # raises before the capsule is taken
+        if _set_name(capsule, used) != 0:  # pragma: no cover - only on a broken capsule
+            raise BufferError("cannot mark the DLPack capsule as used")
+        self._address = int(address)
+        self._deleter = int(deleter or 0)
+
+    def _describe(self, tensor: _DLTensor, flags: int) -> None:
+        code, bits, lanes = int(tensor.dtype.code), int(tensor.dtype.bits), int(tensor.dtype.lanes)
+        kind = _DL_KINDS.get(code)
+        try:
+            if kind is None or lanes != 1 or bits % 8:
+                raise TypeError
+            npd = np.dtype(f"{kind}{bits // 8}" if kind != "b" else "?")
+            if npd.itemsize * 8 != bits or npd not in _BY_NUMPY:
+                raise TypeError
+        except TypeError:
+            raise DTypeError(
+                f"the DLPack element type (code {code}, {bits} bits, {lanes} lanes) has no "
+                "corten dtype; convert it to one of bool, uint8..uint64, int8..int64, "
+                "float16..float64"
+            ) from None
+        ndim = int(tensor.ndim)
+        if ndim < 0:
+            raise BufferError(f"a DLPack tensor of {ndim} dimensions")
+        shape = tuple(int(tensor.shape[i]) for i in range(ndim))
+        if any(s < 0 for s in shape):
+            raise BufferError(f"a DLPack tensor of shape {shape}")
+        if tensor.strides:
+            strides = tuple(int(tensor.strides[i]) for i in range(ndim))
+        else:
+            strides = contiguous_strides(shape)
+        self.dtype = npd
+        self.shape = shape
+        self.strides = strides
+        self.device = (int(tensor.device.device_type), int(tensor.device.device_id))
+        self.data = int(tensor.data or 0) + int(tensor.byte_offset)
+        self.read_only = bool(flags & _FLAG_READ_ONLY)
+
+    def close(self) -> None:
+        """Call the producer's deleter now (once)."""
+        address, deleter = self._address, self._deleter
+        self._address = self._deleter = 0
+        if address and deleter:
+            _DELETER_TYPE(deleter)(address)
+
+    def __del__(self) -> None:
+        self.close()
+
+
+# ----------------------------------------------------------------------------- cuda
+#
+# Device memory never reaches the host here: exports describe it by pointer (DLPack
+# capsules built above, ``__cuda_array_interface__``), imports wrap the producer's pointer
+# with ``CudaBackend.adopt_pointer``. Not yet run on a GPU: the tests run this code over
+# the emulated driver, whose device memory is host memory.
+
+#: ``CU_STREAM_LEGACY`` and ``CU_STREAM_PER_THREAD``: the values the protocols use for the
+#: default streams (``None`` in ``__dlpack__`` means the legacy one).
+_LEGACY_STREAM: Final = 1
+_PER_THREAD_STREAM: Final = 2
+
+
+def _cuda_backend(device: Device) -> Any:
+    from corten.backends import get_backend
+
+    require_available(device)
+    return get_backend(device)
+
+
+def consumer_stream(stream: object) -> int | None:
+    """The ``CUstream`` a DLPack consumer works on, from ``__dlpack__``'s ``stream``
+    argument; None when it asks for no synchronization (-1).
+
+    Raises
+    ------
+    BufferError
+        For 0 (ambiguous in the protocol), integers below -1, and anything that is no
+        integer and no object with ``__cuda_stream__``.
+    """
+    if stream is None:
+        return _LEGACY_STREAM
+    proto = getattr(stream, "__cuda_stream__", None)
+    if proto is not None and not isinstance(stream, int):
+        try:
+            _, handle = proto()
+            stream = int(handle)
+        except Exception as exc:
+            raise BufferError(f"the stream's __cuda_stream__() failed: {exc}") from exc
+        return _LEGACY_STREAM if stream == 0 else stream
+    if isinstance(stream, bool) or not isinstance(stream, int):
+        raise BufferError(
+            "stream must be None, -1 (no synchronization), 1 (the legacy default stream), "
+            f"2 (the per-thread default stream) or a CUstream address, got {stream!r}"
+        )
+    if stream == -1:
+        return None
+    if stream == 0:
+        raise BufferError(
+            "stream=0 is ambiguous in the DLPack protocol; pass 1 for the legacy default "
+            "stream, 2 for the per-thread default stream, or None"
+        )
+    if stream < -1:
+        raise BufferError(f"stream must be -1 or a positive CUstream address, got {stream}")
+    return stream
+
+
+def _current_handle(backend: Any) -> int:
+    """corten's current stream on ``backend``'s device as a protocol value (never 0)."""
+    handle = int(backend.current_stream().handle)
+    return _LEGACY_STREAM if handle == 0 else handle
+
+
+def _order_after_current(backend: Any, handle: int | None) -> None:
+    """Make the consumer's stream ``handle`` wait for the work queued so far on corten's
+    current stream (nothing when it is that stream, or when ``handle`` is None)."""
+    if handle is None:
+        return
+    if _current_handle(backend) == handle:
+        return  # one stream: its own order suffices
+    stream = backend.current_stream()
+    foreign = _foreign_stream(backend, handle)
+    if foreign is None:
+        stream.synchronize()  # the host waits instead: as safe, only slower
+        return
+    backend.driver.stream_wait_event(foreign, stream.record_event().raw)
+
+
+def _order_before_current(backend: Any, handle: int) -> None:
+    """Make corten's current stream wait for the work queued so far on a producer's
+    stream ``handle``."""
+    if _current_handle(backend) == handle:
+        return
+    foreign = _foreign_stream(backend, handle)
+    if foreign is None:
+        backend.driver.device_synchronize(backend.device.index)  # the host waits instead
+        return
+    event = backend.driver.record_event(foreign)
+    backend.driver.stream_wait_event(backend.current_stream().raw, event)
+
+
+def _foreign_stream(backend: Any, handle: int) -> Any:
+    """The driver's stream object for a ``CUstream`` that another library made, or None
+    when the driver cannot wrap one (``Driver.stream_from_handle``)."""
+    try:
+        return backend.driver.stream_from_handle(backend.device.index, handle)
+    except NotImplementedError:
+        return None
+
+
+def _cuda_capsule(
+    t: TensorView[Any, Any, Any],
+    stream: object,
+    versioned: bool,
+    max_version: tuple[int, int] | None,
+    dl_device: tuple[int, int] | None,
+    copy: bool | None,
+) -> CapsuleType:
+    handle = consumer_stream(stream)
+    index = t._device.index
+    if dl_device is not None:
+        pair = _device_pair(dl_device)
+        if pair == (DLDeviceType.kDLCPU, 0):
+            if copy is False:
+                raise BufferError(
+                    f"exporting a tensor on {t._device} to the host copies it, and copy=False "
+                    "forbids copies"
+                )
+            # to_cpu() waits for the copy: the host copy is complete when it returns.
+            return _cpu_capsule(t.to_cpu(), None, versioned, max_version, None, None)
+        if pair != (DLDeviceType.kDLCUDA, index):
+            raise BufferError(
+                f"cannot export a tensor on {t._device} to DLPack device {dl_device!r}: "
+                f"corten exports it where it lives, (kDLCUDA, {index}), or copies it to "
+                "(kDLCPU, 0); move it with .to(...) first"
+            )
+    backend = _cuda_backend(t._device)
+    read_only = _exports_read_only(t)
+    src: TensorView[Any, Any, Any] = t
+    copied = bool(copy)
+    if not copied:
+        reason = _copy_reason(t, read_only, versioned)
+        if reason is not None:
+            if copy is False:
+                raise BufferError(
+                    f"cannot export this tensor without a copy (copy=False): {reason}"
+                )
+            copied = True
+    if copied:
+        src = backend.contiguous(t)  # a fresh owner that the consumer alone will hold
+        read_only = False
+    release, buf = _hold_for_export(src, read_only and not copied)
+    try:
+        _order_after_current(backend, handle)
+        return make_capsule(
+            data=_buffer_pointer(buf),
+            device=(DLDeviceType.kDLCUDA, index),
+            dtype=src._dtype.numpy,
+            shape=src._shape,
+            strides=src._strides,
+            byte_offset=src._offset * src._dtype.itemsize,
+            versioned=versioned,
+            read_only=read_only,
+            copied=copied,
+            release=release,
+        )
+    except BaseException:
+        release()
+        raise
+
+
+def _buffer_pointer(buf: Buffer) -> int:
+    from corten.backends.cuda import device_pointer
+
+    return int(device_pointer(buf))
+
+
+def _hold_for_export(
+    t: TensorView[Any, Any, Any], read_only: bool
+) -> tuple[Callable[[], None], Buffer]:
+    """Keep ``t``'s device memory for an export: a read-only export pins the buffer (a
+    later write to ``t`` copies ``t`` away), a writable one makes it exclusive and marks
+    it escaped. Returns the release and the buffer the export describes."""
+    st = t._storage
+    with st.lock:
+        if read_only:
+            buf = st.pin()
+            return _Release(buf, t, pinned=True), buf
+        buf = st.escape() if isinstance(t, _Writable) else st.buffer
+    return _Release(buf, t, pinned=False), buf
+
+
+class _Release:
+    """Ends an export's hold on its buffer once (the tensor is kept alive until then,
+    so the memory of an escaped buffer stays allocated)."""
+
+    __slots__ = ("_buffer", "_pinned", "_tensor")
+
+    def __init__(self, buf: Buffer, t: TensorView[Any, Any, Any], *, pinned: bool) -> None:
+        self._buffer: Buffer | None = buf
+        self._tensor: object = t
+        self._pinned = pinned
+
+    def __call__(self) -> None:
+        buf, self._buffer, self._tensor = self._buffer, None, None
+        if buf is not None and self._pinned:
+            buf.release()
+
+
+def _import_cuda(x: object, source: Device | None, copy: bool | None) -> Tensor[Any, Any, Any]:
+    """Import a kDLCUDA producer without a copy (``copy=True``: a device copy of it)."""
+    if source is None or source.kind != "cuda":
+        raise AssertionError("unreachable: from_dlpack routes only cuda producers here")
+    backend = _cuda_backend(source)
+    producer: Any = x
+    handle = _current_handle(backend)
+    try:
+        capsule = producer.__dlpack__(stream=handle, max_version=(1, 0))
+    except TypeError:  # producers of the older protocol take no max_version
+        capsule = producer.__dlpack__(stream=handle)
+    foreign = ForeignTensor(capsule)
+    if foreign.device[0] not in _CUDA_TYPES or foreign.device[1] != source.index:
+        raise BufferError(
+            f"the producer said its memory is on {source} but exported DLPack device "
+            f"{foreign.device}"
+        )
+    t = _adopt(backend, foreign.data, foreign, foreign.read_only)
+    return backend.contiguous(t) if copy else t
+
+
+def _adopt(backend: Any, data: int, layout: Any, read_only: bool) -> Tensor[Any, Any, Any]:
+    """An owner over foreign device memory at ``data`` with ``layout``'s shape, strides
+    (elements) and dtype, keeping ``layout`` (and through it the producer) alive."""
+    first, numel = _extent(layout.shape, layout.strides)
+    itemsize = layout.dtype.itemsize
+    buf = backend.adopt_pointer(
+        data + first * itemsize, numel, layout.dtype, layout, readonly=read_only
+    )
+    buf.escaped = True  # the producer keeps writing it: shared as ct.from_numpy shares
+    strides = layout.strides if numel else contiguous_strides(layout.shape)
+    return Tensor._new(Storage.adopt(buf), layout.shape, strides, -first, _BY_NUMPY[layout.dtype])
+
+
+def _extent(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[int, int]:
+    if 0 in shape:
+        return 0, 0
+    lo = sum((s - 1) * st for s, st in zip(shape, strides, strict=True) if st < 0)
+    hi = sum((s - 1) * st for s, st in zip(shape, strides, strict=True) if st > 0)
+    return lo, hi - lo + 1
+
+
+class CudaArrayLayout:
+    """A producer's ``__cuda_array_interface__``, checked: what :func:`_adopt` needs,
+    and the producer itself (kept alive by the tensor)."""
+
+    __slots__ = ("__weakref__", "data", "dtype", "owner", "read_only", "shape", "stream", "strides")
+
+    def __init__(self, owner: object, iface: object) -> None:
+        if not isinstance(iface, dict):
+            raise BufferError(
+                f"__cuda_array_interface__ must be a dict, got {type(iface).__name__}"
+            )
+        version = iface.get("version")
+        if not isinstance(version, int) or not 0 <= version <= 3:
+            raise BufferError(
+                f"__cuda_array_interface__ version {version!r}; corten reads versions 0 to 3"
+            )
+        if iface.get("mask") is not None:
+            raise BufferError(
+                "masked arrays (a __cuda_array_interface__ with a mask) are not supported"
+            )
+        try:
+            npd = np.dtype(iface["typestr"])
+            shape = tuple(operator.index(s) for s in iface["shape"])
+            ptr, ro = iface["data"]
+            ptr = operator.index(ptr or 0)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BufferError(f"a malformed __cuda_array_interface__ ({exc!r})") from exc
+        if npd not in _BY_NUMPY:
+            raise DTypeError(
+                f"the element type {npd} (typestr {iface['typestr']!r}) has no corten dtype; "
+                "convert it to one of bool, uint8..uint64, int8..int64, float16..float64"
+            )
+        if any(s < 0 for s in shape):
+            raise BufferError(f"__cuda_array_interface__ shape {shape}")
+        byte_strides = iface.get("strides")
+        if byte_strides is None:
+            strides = contiguous_strides(shape)
+        else:
+            bs = tuple(operator.index(s) for s in byte_strides)
+            if len(bs) != len(shape) or any(s % npd.itemsize for s in bs):
+                raise BufferError(
+                    f"__cuda_array_interface__ strides {bs} (bytes) are no multiples of the "
+                    f"item size {npd.itemsize} for shape {shape}"
+                )
+            strides = tuple(s // npd.itemsize for s in bs)
+        stream = iface.get("stream") if version >= 3 else None
+        if stream is not None and (
+            isinstance(stream, bool) or not isinstance(stream, int) or stream == 0
+        ):
+            raise BufferError(
+                f"__cuda_array_interface__ stream must be None or a nonzero int, got {stream!r}"
+            )
+        self.owner = owner
+        self.data = ptr
+        self.dtype = npd
+        self.shape = shape
+        self.strides = strides
+        self.read_only = bool(ro)
+        self.stream: int | None = stream
+
+
+def _from_cuda_array_interface(
+    x: object, target: Device | None, copy: bool | None
+) -> Tensor[Any, Any, Any]:
+    """``ct.from_dlpack`` of an object that has ``__cuda_array_interface__`` but no
+    ``__dlpack__`` (a Numba device array, for one). The interface does not say which GPU
+    holds the memory: it is taken to be ``target`` when that is a cuda device, else
+    ``cuda:0``; another ``target`` gets a copy."""
+    layout = CudaArrayLayout(x, x.__cuda_array_interface__)  # type: ignore[attr-defined]
+    dev = target if target is not None and target.kind == "cuda" else cuda(0)
+    if target is not None and target != dev:
+        if copy is False:
+            raise BufferError(
+                f"__cuda_array_interface__ describes CUDA memory; moving it to {target} "
+                "copies it, and copy=False forbids copies"
+            )
+        return _from_cuda_array_interface(x, dev, None).to(target)
+    backend = _cuda_backend(dev)
+    if layout.stream is not None:
+        # The producer's pending work on its stream comes before anything corten does.
+        _order_before_current(backend, layout.stream)
+    t = _adopt(backend, layout.data, layout, layout.read_only)
+    return backend.contiguous(t) if copy else t
+
+
+def cuda_array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:
+    """``t.__cuda_array_interface__`` (version 3): absent (AttributeError) unless ``t`` is
+    on cuda.
+
+    A frozen view describes its memory read-only; the pointer stays valid and the
+    elements unchanged while the view lives (consumers keep the object alive). A
+    ``Tensor`` or ``TensorViewMut`` describes writable memory, so reading the attribute
+    makes its buffer exclusive and marks it escaped, as ``numpy(writable=True)`` does.
+    ``stream`` is corten's current stream, on which the tensor's pending work is queued.
+    """
+    if t._device.kind != "cuda":
+        raise AttributeError(
+            f"__cuda_array_interface__ is defined for cuda tensors only; this one is on {t._device}"
+        )
+    backend = _cuda_backend(t._device)
+    read_only = _exports_read_only(t)
+    if not read_only:
+        st = t._storage
+        with st.lock:
+            st.escape()
+    itemsize = t._dtype.itemsize
+    empty = 0 in t._shape
+    ptr = 0 if empty else _buffer_pointer(t._storage.buffer) + t._offset * itemsize
+    contiguous = is_contiguous(t._shape, t._strides)
+    return {
+        "shape": t._shape,
+        "typestr": t._dtype.numpy.str,
+        "data": (ptr, read_only),
+        "strides": None if contiguous else tuple(s * itemsize for s in t._strides),
+        "descr": [("", t._dtype.numpy.str)],
+        "version": 3,
+        "stream": _current_handle(backend),
+    }
+
+
+_EXPORTERS["cuda"] = _cuda_capsule
+_IMPORTERS["cuda"] = _import_cuda
 
 
 # ----------------------------------------------------------------------------- pickle

@@ -150,9 +150,15 @@ def apply_elements(t: _Writable[Any, Any, Any], fn: Callable[[Any], Any]) -> Non
     """Replace every element ``x`` of ``t`` by ``fn(x)``; all or nothing."""
     _check_fn(fn, "apply_()")
     backend = _backend_for(t, "apply_()")
-    t._write(_no_write)
     stage = Stage("map", fn, dtype=t._dtype, same_kind=True)
-    new = backend.run(Plan((t,), t._shape, (stage,), Terminal("collect")))
+    plan = Plan((t,), t._shape, (stage,), Terminal("collect"))
+    if t._device.kind == "cuda":
+        # The result is a cuda Tensor, copied in on the device; copy_ checks that ``t``
+        # can be written before it writes.
+        t.copy_(backend.run(plan))
+        return
+    t._write(_no_write)
+    new = backend.run(plan)
     t._write(functools.partial(_copy_into, new))
 
 

@@ -209,6 +209,10 @@ def _backend_for(t: TensorView[Any, Any, Any], what: str, *, host: bool = False)
         t._require_host(what)
     if kind == "sim":
         return _REFERENCE
+    if kind == "cuda":
+        from corten._pipeline_cuda import CudaPipelines
+
+        return CudaPipelines()
     raise DeviceUnavailableError(
         f"{what} is not yet supported on {t._device}; move the tensor with .to_cpu() "
         "first, or use ct.cpu"
@@ -547,6 +551,8 @@ class ParIter:
         self._single("collect()")
         out = self._run(Terminal("collect"))
         device = self._operands[0]._device
+        if device.kind == "cuda":
+            return out  # type: ignore[no-any-return]  # a cuda Tensor already
         if device.kind != "cpu":
             from corten.backends import get_backend
 

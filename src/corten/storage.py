@@ -155,9 +155,9 @@ class Buffer:
     def copy(self) -> Buffer:
         """A fresh, unshared, writable copy of this buffer on the same device."""
         if DEVICE_STATE.active:
-            DEVICE_STATE.before_access(self)
-            if self.device.kind != "cpu":
+            if self.device.kind != "cpu":  # the backend orders the copy (and checks access)
                 return DEVICE_STATE.copy_buffer(self)
+            DEVICE_STATE.before_access(self)
             if self in DEVICE_STATE.pinned:
                 return DEVICE_STATE.copy_pinned(self)
         return Buffer(self.array.copy(), self.device)

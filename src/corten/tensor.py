@@ -107,24 +107,14 @@ def _is_basic(idx: object) -> bool:
 
 
 def _np_index(idx: object, device: Device) -> Any:
-    """An index with tensors replaced by NumPy arrays, for advanced indexing.
+    """An index with tensors replaced by host NumPy arrays, for advanced indexing.
 
-    Index tensors must be on ``device``, the indexed tensor's.
+    Index tensors must be on ``device``, the indexed tensor's (see
+    :func:`corten.backends._base.host_index`).
     """
+    from corten.backends._base import host_index
 
-    def array(i: TensorView[Any, Any, Any]) -> Array:
-        if i._device is not device:
-            raise DeviceMismatchError(
-                f"an index tensor on {i._device} for a tensor on {device}; move the index "
-                f"with .to({str(device)!r})"
-            )
-        return i._np()
-
-    if isinstance(idx, TensorView):
-        return array(idx)
-    if isinstance(idx, tuple):
-        return tuple(array(i) if isinstance(i, TensorView) else i for i in idx)
-    return idx
+    return host_index(idx, device)
 
 
 def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorIndexError:
@@ -452,6 +442,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         return Tensor._make(self._storage, shape, contiguous_strides(shape), 0, self._dtype)
 
     def _check_other(self, other: TensorView[Any, Any, Any]) -> Array:
+        self._check_devices_and_dtypes(other)
+        return other._np()
+
+    def _check_devices_and_dtypes(self, other: TensorView[Any, Any, Any]) -> None:
         if other._device != self._device:
             raise DeviceMismatchError(
                 f"tensors on different devices: {self._device} and {other._device}; "
@@ -463,7 +457,6 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 f"promote implicitly: convert one operand with .astype(ct.{self._dtype.name}) "
                 f"or .astype(ct.{other._dtype.name})"
             )
-        return other._np()
 
     def _operand(self, other: object) -> Any:
         """The NumPy operand for ``other``: a checked tensor, array or scalar."""
@@ -504,8 +497,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             b_dev = self._device_operand(other)
             if ufunc is np.power:
                 if self._device.kind != "meta":
-                    exponent = b_dev._np() if isinstance(b_dev, TensorView) else b_dev
-                    _check_pow(ufunc, self._dtype, self._np() if reflected else exponent)
+                    exponent = b_dev._host_np() if isinstance(b_dev, TensorView) else b_dev
+                    _check_pow(ufunc, self._dtype, self._host_np() if reflected else exponent)
                 elif not reflected and not isinstance(b_dev, TensorView):
                     _check_pow(ufunc, self._dtype, b_dev)  # a scalar needs no data
             return _backend(self).binary(ufunc, self, b_dev, reflected)  # type: ignore[no-any-return]
@@ -665,12 +658,18 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     def __repr__(self) -> str:
         if self._device.kind == "meta":
             return f"tensor(..., shape={self._shape}, dtype={self._dtype.name}, device='meta')"
-        return _format.tensor_repr(self._np(), self._dtype.name, self._device)
+        return _format.tensor_repr(self._host_np(), self._dtype.name, self._device)
 
     def __str__(self) -> str:
         if self._device.kind == "meta":
             return repr(self)
-        return _format.tensor_str(self._np())
+        return _format.tensor_str(self._host_np())
+
+    def _host_np(self) -> Array:
+        """The elements as a host array, copied there from memory the host cannot read."""
+        if self._device.kind == "cuda":
+            return self.to_cpu()._np()
+        return self._np()
 
     # ----------------------------------------------------------------- copies and views
 
@@ -1264,6 +1263,9 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.tensor([1.0, 2.0]).allclose(ct.tensor([1.0, 2.0000001]))
         True
         """
+        if self._device.kind == "cuda":  # compared on the host
+            self._check_devices_and_dtypes(other)
+            return self.to_cpu().allclose(other.to_cpu(), rtol=rtol, atol=atol)
         b = self._check_other(other)
         try:
             return bool(np.allclose(self._np(), b, rtol=rtol, atol=atol))
@@ -1281,6 +1283,9 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.tensor([1, 2]).array_equal(ct.tensor([1, 2]))
         True
         """
+        if self._device.kind == "cuda":  # compared on the host
+            self._check_devices_and_dtypes(other)
+            return self.to_cpu().array_equal(other.to_cpu())
         b = self._check_other(other)
         return bool(np.array_equal(self._np(), b))
 
@@ -1446,11 +1451,20 @@ class _Writable(TensorView[DT, R, D]):
         with _STRIPES[(id(st) >> 4) & 63]:
             return st.share()
 
-    def _write(self, fn: Callable[[Array], object]) -> None:
-        """Run ``fn`` on this tensor's elements after making its buffer exclusive."""
+    def _write(
+        self, fn: Callable[[Array], object], dev: Callable[[Any, Buffer], object] | None = None
+    ) -> None:
+        """Run ``fn`` on this tensor's elements after making its buffer exclusive.
+
+        Off the CPU, ``dev(backend, buffer)`` runs instead when given: it writes through
+        the device's backend verbs, without host access to the memory.
+        """
         st = self._storage
         with st.lock:
             buf = st.writable()
+            if dev is not None and buf.device is not cpu:
+                dev(_backend(self), buf)
+                return
             cache = self._cache
             if cache[0] is buf:
                 out = cache[1]
@@ -1555,7 +1569,8 @@ class _Writable(TensorView[DT, R, D]):
         [[255, 255], [255, 255]]
         """
         v = scalar_for(value, self._dtype)
-        self._write(lambda out: out.fill(v))
+        layout = (self._shape, self._strides, self._offset)
+        self._write(lambda out: out.fill(v), lambda be, buf: be.assign(buf, layout, v))
 
     def copy_(self, src: TensorView[DT, Any, D]) -> None:
         """Copy ``src``'s elements into this tensor, broadcasting ``src``.
@@ -1568,6 +1583,14 @@ class _Writable(TensorView[DT, R, D]):
         >>> t.tolist()
         [[1.0, 2.0], [1.0, 2.0]]
         """
+        if self._device is not cpu and self._device.kind != "meta":
+            dv = self._device_operand(src) if isinstance(src, TensorView) else None
+            if dv is None:
+                self._check_other(src)  # raises, as on the cpu
+            self._check_broadcast_into(np.shape(dv), self._shape)
+            layout = (self._shape, self._strides, self._offset)
+            self._write(lambda out: None, lambda be, buf: be.assign(buf, layout, dv))
+            return
         b = self._check_other(src)
         self._check_broadcast_into(b.shape, self._shape)
         self._write(lambda out: np.copyto(out, b.copy() if np.may_share_memory(out, b) else b))
@@ -1596,6 +1619,37 @@ class _Writable(TensorView[DT, R, D]):
 
     def __setitem__(self, idx: object, value: object) -> None:
         """NumPy assignment with broadcasting; nothing is written if anything is wrong."""
+        if self._device is not cpu and self._device.kind != "meta":
+            # Device memory: shapes are checked on the host, the write is the backend's.
+            from corten.backends._base import host_index
+
+            basic = _is_basic(idx)
+            d_idx: Any = idx if basic else host_index(idx, self._device)
+            try:
+                target = np.broadcast_to(np.zeros((), np.int8), self._shape)[d_idx].shape
+            except IndexError as exc:
+                raise _index_error(exc, idx, self._shape) from exc
+            dval: Any
+            if isinstance(value, TensorView):
+                dval = self._device_operand(value)
+            elif isinstance(value, (bool, int, float, np.generic, np.ndarray)):
+                dval = self._value_array(value)  # a scalar; an array raises
+            else:  # nested sequences: converted on the host, then moved to the device
+                h = np.ascontiguousarray(array_for(value, self._dtype))
+                dval = _wrap_buffer(_backend(self).from_host(h), h.shape)
+            dshape = np.shape(dval)
+            extra = len(dshape) - len(target)
+            if extra > 0 and all(d == 1 for d in dshape[:extra]):
+                dval = dval[(0,) * extra]  # NumPy drops leading 1s of a value
+                dshape = dshape[extra:]
+            self._check_broadcast_into(dshape, target)
+            whole = (self._shape, self._strides, self._offset)
+            if basic:
+                sub = index_layout(*whole, idx)
+                self._write(lambda out: None, lambda be, buf: be.assign(buf, sub, dval))
+            else:
+                self._write(lambda out: None, lambda be, buf: be.scatter(buf, whole, d_idx, dval))
+            return
         arr = self._np()
         np_idx: Any = idx if _is_basic(idx) else _np_index(idx, self._device)
         try:
@@ -1618,6 +1672,17 @@ class _Writable(TensorView[DT, R, D]):
 
     def _inplace(self, other: object, ufunc: np.ufunc) -> Self:
         _check_ufunc_dtype(ufunc, self._dtype)
+        if self._device is not cpu and self._device.kind != "meta":
+            dv = self._device_operand(other)
+            if isinstance(dv, TensorView):
+                if ufunc is np.power and self._dtype.is_integer:
+                    _check_pow(ufunc, self._dtype, dv.to_cpu()._np())
+            else:
+                _check_pow(ufunc, self._dtype, dv)
+            self._check_broadcast_into(np.shape(dv), self._shape)
+            layout = (self._shape, self._strides, self._offset)
+            self._write(lambda out: None, lambda be, buf: be.inplace(ufunc, buf, layout, dv))
+            return self
         b = self._operand(other)
         _check_pow(ufunc, self._dtype, b)
         self._check_broadcast_into(np.shape(b), self._shape)
@@ -1761,7 +1826,9 @@ class _OverlappingViewMut(TensorViewMut[DT, R, D]):
     def view_mut(self) -> TensorViewMut[DT, R, D]:
         return self._view(self._shape, self._strides, self._offset)  # type: ignore[no-any-return]
 
-    def _write(self, fn: Callable[[Array], object]) -> None:
+    def _write(
+        self, fn: Callable[[Array], object], dev: Callable[[Any, Buffer], object] | None = None
+    ) -> None:
         raise ReadOnlyError(
             f"this view overlaps itself (shape {self._shape}, strides {self._strides}): "
             "several of its elements share memory, so it cannot be written; write "

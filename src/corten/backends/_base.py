@@ -22,15 +22,48 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import numpy as np
 
 from corten.devices import Device, cpu
-from corten.errors import DeviceUnavailableError, OutOfMemoryError, ShapeError
+from corten.errors import DeviceMismatchError, DeviceUnavailableError, OutOfMemoryError, ShapeError
 from corten.storage import DEVICE_STATE, Buffer
 
 if TYPE_CHECKING:
     from corten.tensor import Tensor, TensorView
 
-__all__ = ["Allocator", "Backend", "Block", "Event", "NumpyBackend", "Stream"]
+__all__ = ["Allocator", "Backend", "Block", "Event", "NumpyBackend", "Stream", "host_index"]
 
 Array = np.ndarray[Any, Any]
+#: A tensor's layout over its Buffer: shape, strides and offset, in elements.
+Layout = tuple[tuple[int, ...], tuple[int, ...], int]
+
+
+def host_index(idx: object, device: Device) -> Any:
+    """An advanced index with its tensors replaced by host NumPy arrays.
+
+    Index tensors must be on ``device`` (the indexed tensor's); those on a device the
+    host cannot read are copied to the host first.
+
+    Raises
+    ------
+    DeviceMismatchError
+        If an index tensor is on another device.
+    """
+    from corten.tensor import TensorView
+
+    def array(i: TensorView[Any, Any, Any]) -> Array:
+        if i._device is not device:
+            raise DeviceMismatchError(
+                f"an index tensor on {i._device} for a tensor on {device}; move the index "
+                f"with .to({str(device)!r})"
+            )
+        if i._device.kind == "cuda":
+            return i.to_cpu()._np()
+        return i._np()
+
+    if isinstance(idx, TensorView):
+        return array(idx)
+    if isinstance(idx, tuple):
+        return tuple(array(i) if isinstance(i, TensorView) else i for i in idx)
+    return idx
+
 
 #: Capabilities a backend may declare.
 CAPABILITIES: Final = frozenset(
@@ -411,6 +444,28 @@ class Backend(ABC):
     def fill(self, buf: Buffer, value: Any) -> None:
         """Set every element of ``buf`` to the scalar ``value`` (of its dtype)."""
 
+    # ------------------------------------------------------------------ write verbs
+    # ``dst`` is a Buffer that the caller made exclusive; ``layout`` the elements of it
+    # to write; ``value`` a tensor on this device of the same dtype, or a scalar of it,
+    # already checked to broadcast. A value that shares ``dst`` behaves as if copied
+    # first.
+
+    def assign(self, dst: Buffer, layout: Layout, value: Any) -> None:
+        """Write ``value``, broadcast, into the elements of ``layout`` over ``dst``."""
+        self.access(dst)
+        raise NotImplementedError(f"{type(self).__name__} cannot write elements")
+
+    def inplace(self, op: Callable[..., Any], dst: Buffer, layout: Layout, value: Any) -> None:
+        """Replace the elements ``x`` of ``layout`` over ``dst`` by ``op(x, value)``."""
+        self.access(dst)
+        raise NotImplementedError(f"{type(self).__name__} cannot write elements")
+
+    def scatter(self, dst: Buffer, layout: Layout, index: Any, value: Any) -> None:
+        """Write ``value`` into ``layout``'s elements that the advanced ``index`` (host
+        arrays, see :func:`host_index`) selects, as NumPy's ``out[index] = value``."""
+        self.access(dst)
+        raise NotImplementedError(f"{type(self).__name__} cannot write elements")
+
 
 def _backend_of(t: TensorView[Any, Any, Any]) -> Backend:
     from corten.backends import get_backend
@@ -503,3 +558,30 @@ class NumpyBackend(Backend):
     def fill(self, buf: Buffer, value: Any) -> None:
         self.access(buf)
         buf.array.fill(value)
+
+    def _target(self, dst: Buffer, layout: Layout) -> Array:
+        from corten.tensor import _raw_array
+
+        self.access(dst)
+        return _raw_array(dst, *layout)
+
+    @staticmethod
+    def _source(out: Array, value: Any) -> Any:
+        src = value._np() if hasattr(value, "_np") else value
+        if isinstance(src, np.ndarray) and np.may_share_memory(out, src):
+            src = src.copy()  # an overlapping source behaves as if copied first
+        return src
+
+    def assign(self, dst: Buffer, layout: Layout, value: Any) -> None:
+        out = self._target(dst, layout)
+        np.copyto(out, self._source(out, value))
+
+    def inplace(self, op: Callable[..., Any], dst: Buffer, layout: Layout, value: Any) -> None:
+        out = self._target(dst, layout)
+        src = self._source(out, value)
+        with np.errstate(all="ignore"):
+            op(out, src, out=out)
+
+    def scatter(self, dst: Buffer, layout: Layout, index: Any, value: Any) -> None:
+        out = self._target(dst, layout)
+        out[index] = self._source(out, value)
