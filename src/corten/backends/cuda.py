@@ -21,14 +21,21 @@ from __future__ import annotations
 import importlib.util
 import threading
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 
 from corten.backends import _cuda_kernels as _K
-from corten.backends._base import Allocator, Backend, Block, Event, Stream, host_index
+from corten.backends._base import (
+    Allocator,
+    Backend,
+    Block,
+    CurrentStream,
+    Event,
+    Stream,
+    host_index,
+)
 from corten.backends._cuda_driver import DeviceAllocation, Driver
 from corten.devices import Cuda, Device, cpu
 from corten.errors import DeviceMismatchError, ShapeError
@@ -387,7 +394,7 @@ class _AdoptedBlock:
         self.live = True
 
 
-class CudaBackend(Backend):
+class CudaBackend(CurrentStream[CudaStream], Backend):
     """One CUDA device (see the module docstring). Not yet run on a GPU."""
 
     kind: ClassVar[str] = "cuda"
@@ -456,24 +463,6 @@ class CudaBackend(Backend):
 
     def new_stream(self) -> CudaStream:
         return CudaStream(self.device, self.driver, self.driver.create_stream(self.device.index))
-
-    def current_stream(self) -> CudaStream:
-        stream: CudaStream | None = getattr(self._current, "stream", None)
-        return self._default_stream if stream is None else stream
-
-    @contextmanager
-    def use_stream(self, stream: Stream) -> Iterator[Stream]:
-        if not isinstance(stream, CudaStream) or stream.device != self.device:
-            raise DeviceMismatchError(
-                f"{stream!r} is not a stream of {self.device}; make one with "
-                f"ct.cuda({self.device.index}).Stream()"
-            )
-        previous = getattr(self._current, "stream", None)
-        self._current.stream = stream
-        try:
-            yield stream
-        finally:
-            self._current.stream = previous
 
     def _stream(self, stream: Stream | None) -> CudaStream:
         if stream is None:

@@ -36,13 +36,19 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 
-from corten.backends._base import Allocator, Event, NumpyBackend, Stream, aligned_bytes
+from corten.backends._base import (
+    Allocator,
+    CurrentStream,
+    Event,
+    NumpyBackend,
+    Stream,
+    aligned_bytes,
+)
 from corten.devices import Device, Sim
 from corten.errors import CortenError, DeviceMismatchError
 from corten.storage import DEVICE_STATE, Buffer
@@ -189,7 +195,7 @@ def _check_live(buf: Buffer, what: str) -> None:
         )
 
 
-class SimBackend(NumpyBackend):
+class SimBackend(CurrentStream[SimStream], NumpyBackend):
     """The ``sim`` devices (see the module docstring for their semantics)."""
 
     kind: ClassVar[str] = "sim"
@@ -237,24 +243,6 @@ class SimBackend(NumpyBackend):
             ]
             self._streams.append(stream)
         return stream
-
-    def current_stream(self) -> SimStream:
-        stream: SimStream | None = getattr(self._current, "stream", None)
-        return self._default_stream if stream is None else stream
-
-    @contextmanager
-    def use_stream(self, stream: Stream) -> Iterator[Stream]:
-        if not isinstance(stream, SimStream) or stream.device != self.device:
-            raise DeviceMismatchError(
-                f"{stream!r} is not a stream of {self.device}; make one with "
-                f"ct.{self.device.kind}({self.device.index}).Stream()"
-            )
-        previous = getattr(self._current, "stream", None)
-        self._current.stream = stream
-        try:
-            yield stream
-        finally:
-            self._current.stream = previous
 
     def synchronize(self) -> None:
         for stream in list(self._streams):
