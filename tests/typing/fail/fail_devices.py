@@ -8,7 +8,7 @@ Type-checked only, never run.
 from typing import Any, TypeVar
 
 import corten as ct
-from corten import AnyRank, Cpu, Cuda, Device, Float32, Rank2, Tensor, TensorView
+from corten import AnyRank, Cpu, Cuda, Device, Float32, Rank1, Rank2, Tensor, TensorView
 
 D_ = TypeVar("D_", bound=Device)
 
@@ -71,3 +71,13 @@ add_same_device(gpu_t.view(), cpu_t.view_mut())  # type: ignore[misc]  # pyright
 # Devices are Device objects, not strings, in typed code.
 ct.zeros((2, 3), device="cuda")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 cpu_t.to("cuda")  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
+
+# Factories without a device make CPU tensors: the variable's declared device is not a
+# hint they follow.
+made_here: Tensor[Float32, Rank2, Cuda] = ct.zeros((2, 3))  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+made_here = ct.empty((2, 3))  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+made_here = ct.ones((2, 3), ct.float32)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+made_here = ct.full((2, 3), 1.0)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+made_here = ct.eye(2)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+made_here = ct.tensor([[1.0]], ct.float32)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+one_d: Tensor[Float32, Rank1, Cuda] = ct.arange(3.0)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]

@@ -47,3 +47,8 @@ takes_i32(f64)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 # dtypes are corten dtypes, not NumPy ones, in typed code.
 ct.zeros((2, 3), dtype=np.float32)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 f32.astype(np.int32)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
+
+# Factories without a dtype make float32 tensors: the declared dtype is not a hint.
+ints_wanted: Tensor[Int32, Rank2, Cpu] = ct.zeros((2, 3))  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+ints_wanted = ct.empty((2, 3))  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+ints_wanted = ct.ones((2, 3), device=ct.cpu)  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]

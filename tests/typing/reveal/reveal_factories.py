@@ -52,7 +52,10 @@ assert_type(ct.full(3, 1, dtype=ct.int32, device=ct.cuda), Tensor[Any, Rank1, Cu
 assert_type(ct.tensor([1, 2]), Tensor[Any, AnyRank, Cpu])
 assert_type(ct.tensor([1, 2], ct.int32), Tensor[Int32, AnyRank, Cpu])
 assert_type(ct.tensor([1.0], dtype=ct.float64, device=ct.cuda), Tensor[Float64, AnyRank, Cuda])
-assert_type(ct.arange(5), Tensor[Any, Rank1, Any])
+assert_type(ct.arange(5), Tensor[Any, Rank1, Cpu])
+assert_type(ct.arange(5, device=ct.sim), Tensor[Any, Rank1, Sim])
+assert_type(ct.eye(2, device=ct.cuda), Tensor[Float32, Rank2, Cuda])
+assert_type(ct.zeros((2,), ct.uint8, ct.cuda), Tensor[UInt8, Rank1, Cuda])
 assert_type(ct.from_numpy(np.zeros(3)), Tensor[Any, AnyRank, Any])
 
 # The dtype and device singletons are instances of their marker classes. (pyright infers
