@@ -261,3 +261,41 @@ def test_real_gpu_round_trip() -> None:
     assert np.array_equal(t.to_cpu().numpy(), a)
     assert np.array_equal((t * 2.0).to_cpu().numpy(), a * 2.0)
     assert float(t.sum().to_cpu().item()) == float(a.sum(dtype=np.float32))
+
+
+@requires_cuda
+def test_real_gpu_streams_threads_and_pinned_copies() -> None:
+    """What CudaCoreDriver does beyond one thread and the default stream: a thread with
+    no current context, a stream of its own, non-blocking copies through pinned memory,
+    a reduction's scratch memory freed on the stream."""
+    import threading
+
+    a = np.arange(3 * 1024, dtype=np.float64).reshape(3, 1024)
+    t = ct.tensor(a, device=ct.cuda)
+    got: list[Any] = []
+
+    def work(x: Any) -> None:
+        got.append((x + 1.0).to_cpu().numpy())
+
+    th = threading.Thread(target=work, args=(t,))
+    th.start()
+    th.join()
+    assert np.array_equal(got[0], a + 1.0)
+    s = ct.cuda.Stream()
+    with ct.cuda.stream(s):
+        host = (t * 3.0).to_cpu(non_blocking=True)
+    assert np.array_equal(host.numpy(), a * 3.0)
+    assert float(t.sum(axis=1).to_cpu().numpy()[2]) == float(a.sum(axis=1)[2])
+    assert np.array_equal(t.T.contiguous().to_cpu().numpy(), np.ascontiguousarray(a.T))
+    del t
+    ct.cuda.synchronize()
+    ct.empty_cache(ct.cuda)
+
+
+@requires_cuda
+def test_real_gpu_peer_copy() -> None:
+    if cuda_backend._driver().device_count() < 2:
+        pytest.skip("one GPU")
+    a = np.arange(1 << 16, dtype=np.int32)
+    t = ct.tensor(a, device="cuda:0").to("cuda:1")
+    assert np.array_equal(t.to_cpu().numpy(), a)

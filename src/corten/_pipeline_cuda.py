@@ -32,6 +32,7 @@ import ctypes
 import importlib
 import math
 import threading
+import warnings
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -365,21 +366,46 @@ def _kernel_for(plan: Plan, nd: int) -> CudaKernel | _Fallback:
         return kern
 
 
+#: Warnings numba-cuda gives on a GPU about choices made here on purpose: the small grids
+#: of the reductions' passes (it warns below 128 blocks), and float16 without nvJitLink.
+_EXPECTED_WARNINGS: Final = (
+    r"Grid size \d+ will likely result in GPU under-utilization",
+    r"float16 relies on LTO for performance",
+)
+
+
 def _launch(kernel: Any, grid: int, block: int, stream: Any, *args: Any) -> None:
-    if stream is None:
-        kernel[grid, block](*args)
-    else:
-        kernel[grid, block, stream](*args)
+    """``kernel[grid, block, stream](*args)`` (no stream under the simulator), without
+    numba-cuda's warnings about grid sizes (see :data:`_EXPECTED_WARNINGS`)."""
+    with warnings.catch_warnings():
+        for message in _EXPECTED_WARNINGS:
+            warnings.filterwarnings("ignore", message=message)
+        if stream is None:
+            kernel[grid, block](*args)
+        else:
+            kernel[grid, block, stream](*args)
+
+
+def numba_stream_for(cuda: Any, handle: int) -> Any:
+    """numba-cuda's stream object for the ``CUstream`` ``handle``: its own objects for the
+    default streams (0 and ``CU_STREAM_LEGACY``, 1: the legacy one; 2:
+    ``CU_STREAM_PER_THREAD``), ``external_stream`` for a stream that corten made."""
+    if handle in (0, 1):
+        return cuda.legacy_default_stream()
+    if handle == 2:
+        return cuda.per_thread_default_stream()
+    return cuda.external_stream(handle)
 
 
 def _numba_stream(backend: Any) -> Any:
-    """The numba stream object for corten's current stream (None under the simulator)."""
+    """The numba stream object for corten's current stream (None under the simulator).
+
+    The backend's device is made current first: numba-cuda works on the current context.
+    """
     if simulated():
         return None
-    cuda = _numba_cuda()
-
-    handle = int(backend.current_stream().handle)
-    return cuda.default_stream() if handle == 0 else cuda.external_stream(handle)
+    backend.driver.make_current(backend.device.index)
+    return numba_stream_for(_numba_cuda(), int(backend.current_stream().handle))
 
 
 def _read(buf: Buffer, n: int) -> Array:

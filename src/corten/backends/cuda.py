@@ -19,6 +19,7 @@ tests that run without one (see ``docs/gpu-verification.md``).
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -291,7 +292,8 @@ class CudaStream(Stream):
 
     @property
     def handle(self) -> int:
-        """The ``CUstream`` address (0 for the legacy default stream)."""
+        """The ``CUstream`` address (0 or 1 for the legacy default stream, 2 for the
+        per-thread one, as the driver reports them)."""
         return self._driver.stream_handle(self.raw)
 
     def __cuda_stream__(self) -> tuple[int, int]:
@@ -311,8 +313,13 @@ class CudaStream(Stream):
 
 
 class CudaAllocator(Allocator):
-    """Device memory from the driver's stream-ordered pool, 256-byte aligned; memory is
-    allocated and freed on the backend's current stream."""
+    """Device memory from the driver's stream-ordered pool, 256-byte aligned.
+
+    Memory is allocated on the backend's current stream and freed on the stream it was
+    allocated on, after the work queued so far on the current stream: so the pool cannot
+    hand it out again while either stream may still use it. (Work on a third stream
+    must be synchronized before the tensor is dropped.)
+    """
 
     alignment: ClassVar[int] = 256
 
@@ -321,17 +328,33 @@ class CudaAllocator(Allocator):
         self._backend = backend
         self._driver = backend.driver
         self._index = backend.device.index
+        # The stream each live allocation was made on, by (address, size).
+        self._made_on: dict[tuple[int, int], CudaStream] = {}
 
     def _allocate(self, nbytes: int) -> Any:
         # The driver raises MemoryError for CUDA_ERROR_OUT_OF_MEMORY.
-        return self._driver.alloc(self._index, nbytes, self._backend.current_stream().raw)
+        stream = self._backend.current_stream()
+        memory = self._driver.alloc(self._index, nbytes, stream.raw)
+        self._made_on[memory.ptr, memory.nbytes] = stream
+        return memory
 
     def _free(self, memory: Any, nbytes: int) -> None:
         try:
-            stream = self._backend.current_stream().raw
-            self._driver.free(memory, stream)
-        except Exception:
-            pass
+            made_on = self._made_on.pop((memory.ptr, memory.nbytes), None)
+            current = self._backend.current_stream()
+            if made_on is None:
+                made_on = current
+            elif made_on is not current:
+                made_on.wait_event(current.record_event())
+            self._driver.free(memory, made_on.raw)
+        except Exception as exc:  # often called from a finalizer: say it, do not raise
+            if sys.is_finalizing():
+                return  # at exit the driver may already be gone
+            warnings.warn(
+                f"freeing {nbytes} bytes on {self.device} failed ({exc}); the memory leaks",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     def _trim(self) -> None:
         self._backend.synchronize()
@@ -558,10 +581,10 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         nbytes = src.numel * src.dtype.numpy.itemsize
         if not nbytes:
             return None
+        ptr, keep = self._dense(src)  # a strided source is made dense on the current stream
         if s is not self.current_stream():
-            # the source is produced in the current stream's order
+            # the source (and its dense copy) is produced in the current stream's order
             s.wait_event(self.current_stream().record_event())
-        ptr, keep = self._dense(src)
         self.driver.memcpy(int(dst.array.ctypes.data), ptr, nbytes, s.raw)
         if non_blocking:
             return self._keep(s, keep, dst)
@@ -597,7 +620,10 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         nbytes = src.numel * src.dtype.numpy.itemsize
         if nbytes:
             stream = self.current_stream()
-            self.driver.memcpy(device_pointer(dst), ptr, nbytes, stream.raw)
+            # cuMemcpyPeerAsync on a GPU: pool memory is not mapped into other devices.
+            self.driver.memcpy_peer(
+                device_pointer(dst), self.device.index, ptr, source.device.index, nbytes, stream.raw
+            )
             stream.synchronize()  # ``keep`` may be freed on the source's stream after this
         del keep
         return dst
