@@ -1026,6 +1026,9 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             ``tolist()``, ``item()``, iteration) waits for the copy first.
         stream : Stream, optional
             The stream of the device side that runs the copy (default: its current one).
+            A device result copied on a stream that is not the current one is ready in
+            that stream's order: synchronize it (or make the current stream wait for an
+            event of it) before computing with the result on the current stream.
 
         Raises
         ------
