@@ -8,7 +8,7 @@ that keeps "device" memory on the host and runs the kernels' CUDA C++ sources on
 Pointers are plain ``int`` byte addresses throughout. Every asynchronous verb takes the
 stream it is ordered on (an object the driver made, see :meth:`Driver.create_stream`).
 
-:class:`CudaCoreDriver` has not yet run on a GPU: no machine it was written on had one.
+:class:`CudaCoreDriver` has not yet run on a GPU (no run is recorded in docs/gpu-verification.md).
 Without one, the test suite (``tests/test_cuda_api_conformance.py``) checks it against the
 installed ``cuda.core`` and ``cuda.bindings``: every name in :data:`CORE_API` and
 :data:`DRIVER_API` exists, every call binds to the installed signature (``cuda.bindings``

@@ -13,7 +13,8 @@ raises :class:`~corten.errors.OutOfMemoryError`. Compute runs the kernels that
 device memory: ``numpy()``, ``tolist()`` and friends raise until ``to_cpu()``.
 
 Not yet run on a GPU: with ``CudaCoreDriver`` this module has only been checked by the
-tests that run without one (see ``docs/gpu-verification.md``).
+tests that run without one (docs/design.md, "Devices and backends"); a GPU run is
+recorded in ``docs/gpu-verification.md`` when there is one.
 """
 
 from __future__ import annotations
