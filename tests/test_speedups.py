@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 import corten as ct
 import corten._viewops as viewops
 from corten.errors import CortenError
-from corten.layout import AdvancedIndex, fast_basic_layout, fast_narrow_layout, index_layout
+from corten.layout import (
+    AdvancedIndex,
+    fast_basic_layout,
+    fast_narrow_layout,
+    fast_permute_layout,
+    index_layout,
+)
 
 tensor_mod = importlib.import_module("corten.tensor")  # the module (ct.tensor is a function)
 
@@ -93,6 +99,8 @@ def test_refcounts_are_balanced() -> None:
         fast_basic_layout(shape, strides, 0, idx)
         assert fast_narrow_layout is not None
         fast_narrow_layout(shape, strides, 0, 1, 2, 3)
+        assert fast_permute_layout is not None
+        fast_permute_layout(shape, strides, (2, 0, -2))
     assert (sys.getrefcount(shape), sys.getrefcount(strides), sys.getrefcount(idx)) == before
 
 
@@ -134,3 +142,37 @@ def test_indexing_results_match_numpy_with_and_without_the_c_path(
             slow = t[idx]
         assert got.tolist() == slow.tolist() == a[idx].tolist()
         assert (got.shape, got.strides, got._offset) == (slow.shape, slow.strides, slow._offset)
+
+
+def _permute(t: Any, order: Any) -> object:
+    try:
+        v = t.permute(*order) if type(order) is tuple else t.permute(order)
+    except CortenError as exc:
+        return type(exc), str(exc)
+    return v.shape, v.strides, v._offset
+
+
+dims = st.integers(-6, 6) | st.integers(-6, 6).map(np.int64) | st.sampled_from([True, 0.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shape=st.lists(st.integers(0, 5), max_size=5).map(tuple),
+    data=st.data(),
+)
+def test_permute_agrees_with_the_python_path(shape: tuple[int, ...], data: st.DataObject) -> None:
+    n = len(shape)
+    valid = data.draw(st.permutations(range(n)).map(tuple))
+    signed = tuple(d - n if data.draw(st.booleans()) else d for d in valid)
+    order = data.draw(
+        st.sampled_from([signed, list(signed)]) | st.lists(dims, max_size=n + 1).map(tuple)
+    )
+    t = ct.zeros(shape).view()
+    fast = _permute(t, order)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(viewops, "fast_permute_layout", None)
+        want = _permute(t, order)
+    assert fast == want
+    if type(order) is tuple and all(type(d) is int for d in order) and order == signed:
+        assert fast_permute_layout is not None
+        assert fast_permute_layout(t.shape, t.strides, order) is not None  # C took it

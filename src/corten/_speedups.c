@@ -6,7 +6,7 @@
  * most ``len(shape)`` of them. It returns ``None`` for everything else (``None``,
  * ``...``, NumPy integers, out-of-range integers, too many indices, any overflow), and
  * the caller then takes the Python path, which gives the same layouts and the errors.
- * ``narrow_layout`` does the same for ``narrow``. Shapes and strides count elements;
+ * ``narrow_layout`` and ``permute_layout`` do the same for ``narrow`` and ``permute``. Shapes and strides count elements;
  * strides may be negative or zero.
  */
 #define PY_SSIZE_T_CLEAN
@@ -221,11 +221,70 @@ narrow_layout(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+
+/* permute_layout(shape, strides, order) -> (shape, strides) or None: the layout of
+ * permute(*order) when ``order`` is a tuple of exact ints naming each dimension once
+ * (negative ones count from the end). None otherwise: the Python path raises. */
+static PyObject *
+permute_layout(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "permute_layout takes 3 arguments");
+        return NULL;
+    }
+    PyObject *shape = args[0], *strides = args[1], *order = args[2];
+    if (!PyTuple_CheckExact(shape) || !PyTuple_CheckExact(strides) ||
+        !PyTuple_CheckExact(order)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t ndim = PyTuple_GET_SIZE(shape);
+    if (PyTuple_GET_SIZE(strides) != ndim || PyTuple_GET_SIZE(order) != ndim || ndim > 64) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t pick[64];
+    unsigned char seen[64] = {0};
+    for (Py_ssize_t k = 0; k < ndim; k++) {
+        PyObject *d = PyTuple_GET_ITEM(order, k);
+        if (!PyLong_CheckExact(d)) Py_RETURN_NONE;
+        Py_ssize_t v = PyLong_AsSsize_t(d);
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        if (v < 0) v += ndim;
+        if (v < 0 || v >= ndim || seen[v]) Py_RETURN_NONE;
+        seen[v] = 1;
+        pick[k] = v;
+    }
+    PyObject *rs = PyTuple_New(ndim);
+    if (rs == NULL) return NULL;
+    PyObject *rt = PyTuple_New(ndim);
+    if (rt == NULL) {
+        Py_DECREF(rs);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < ndim; k++) {
+        PyTuple_SET_ITEM(rs, k, Py_NewRef(PyTuple_GET_ITEM(shape, pick[k])));
+        PyTuple_SET_ITEM(rt, k, Py_NewRef(PyTuple_GET_ITEM(strides, pick[k])));
+    }
+    PyObject *result = PyTuple_New(2);
+    if (result == NULL) {
+        Py_DECREF(rs);
+        Py_DECREF(rt);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(result, 0, rs);
+    PyTuple_SET_ITEM(result, 1, rt);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"basic_layout", (PyCFunction)(void (*)(void))basic_layout, METH_FASTCALL,
      "basic_layout(shape, strides, offset, index) -> (shape, strides, offset) or None"},
     {"narrow_layout", (PyCFunction)(void (*)(void))narrow_layout, METH_FASTCALL,
      "narrow_layout(shape, strides, offset, dim, start, length) -> (shape, offset) or None"},
+    {"permute_layout", (PyCFunction)(void (*)(void))permute_layout, METH_FASTCALL,
+     "permute_layout(shape, strides, order) -> (shape, strides) or None"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -10,3 +10,6 @@ def narrow_layout(
     length: int,
     /,
 ) -> tuple[tuple[int, ...], int] | None: ...
+def permute_layout(
+    shape: tuple[int, ...], strides: tuple[int, ...], order: object, /
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None: ...

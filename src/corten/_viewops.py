@@ -20,6 +20,7 @@ from corten.layout import (
     AdvancedIndex,
     extent,
     fast_narrow_layout,
+    fast_permute_layout,
     index_layout,
     normalize_axis,
     normalize_shape,
@@ -182,8 +183,14 @@ class _ViewOps(Generic[DT, R, D]):
         >>> ct.zeros((480, 640, 3)).permute(2, 0, 1).shape
         (3, 480, 640)
         """
-        order: Any = dims[0] if len(dims) == 1 and type(dims[0]) is not int else dims
+        order: Any = dims
+        if len(dims) == 1 and type(dims[0]) is not int and hasattr(dims[0], "__iter__"):
+            order = dims[0]  # permute((2, 0, 1)) or permute([2, 0, 1])
         shape = self._shape
+        if fast_permute_layout is not None:
+            layout = fast_permute_layout(shape, self._strides, order)
+            if layout is not None:
+                return self._view(layout[0], layout[1], self._offset)  # type: ignore[no-any-return]
         n = len(shape)
         try:
             pick = _PERMUTERS.get((n, order))

@@ -211,8 +211,15 @@ fast_narrow_layout: (
     ]
     | None
 )
+fast_permute_layout: (
+    Callable[
+        [tuple[int, ...], tuple[int, ...], object], tuple[tuple[int, ...], tuple[int, ...]] | None
+    ]
+    | None
+)
 fast_basic_layout = None if _speedups is None else _speedups.basic_layout
 fast_narrow_layout = None if _speedups is None else _speedups.narrow_layout
+fast_permute_layout = None if _speedups is None else _speedups.permute_layout
 
 
 def index_layout(
