@@ -176,3 +176,65 @@ def test_permute_agrees_with_the_python_path(shape: tuple[int, ...], data: st.Da
     if type(order) is tuple and all(type(d) is int for d in order) and order == signed:
         assert fast_permute_layout is not None
         assert fast_permute_layout(t.shape, t.strides, order) is not None  # C took it
+
+
+def test_the_pin_releases_once_when_the_last_derived_array_dies() -> None:
+    from corten._speedups import Pin
+
+    root = np.arange(24, dtype=np.int32)
+    calls: list[int] = []
+    pin = Pin(root, lambda: calls.append(1))
+    a = np.ndarray((3, 4), np.int32, buffer=pin, offset=12, strides=(32, -4))
+    del pin
+    derived = [a[1:], a.T, a.reshape(3, 2, 2)[..., 0], np.asarray(a)]
+    del a
+    assert calls == []
+    assert not any(d.flags.writeable for d in derived)
+    derived.clear()
+    assert calls == [1]
+
+
+def test_the_pin_offers_read_only_memory_of_contiguous_arrays_only() -> None:
+    from corten._speedups import Pin
+
+    root = np.zeros(8, dtype=np.float64)
+    a = np.ndarray((8,), np.float64, buffer=Pin(root, lambda: None))
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        a.flags.writeable = True
+    with pytest.raises(TypeError, match="read-only"):
+        memoryview(Pin(root, lambda: None))[0:1] = b"x"  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="contiguous"):
+        Pin(root[::2], lambda: None)
+    with pytest.raises(TypeError):
+        Pin(root, 3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    shape=st.lists(st.integers(0, 5), min_size=1, max_size=4).map(tuple),
+    data=st.data(),
+)
+def test_exports_through_the_c_pin_equal_the_python_pin(
+    shape: tuple[int, ...], data: st.DataObject
+) -> None:
+    a = np.arange(int(np.prod(shape)), dtype=np.int16).reshape(shape)
+    t = ct.tensor(a)
+    idx = tuple(
+        data.draw(st.sampled_from([slice(None), slice(None, None, -1), slice(1, None, 2)]))
+        for _ in shape
+    )
+    v = t[idx]
+    fast = v.numpy()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(tensor_mod, "_FastPin", None)
+        slow = v.numpy()
+    assert fast.shape == slow.shape == a[idx].shape
+    assert np.array_equal(fast, a[idx])
+    assert np.array_equal(slow, a[idx])
+    assert not fast.flags.writeable
+    assert not slow.flags.writeable
+    if fast.size:
+        assert fast.__array_interface__["data"][0] == slow.__array_interface__["data"][0]
+    holders = t._storage.buffer.holders
+    del fast, slow
+    assert t._storage.buffer.holders == holders - 2

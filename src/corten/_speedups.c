@@ -278,6 +278,105 @@ permute_layout(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+
+/* Pin(array, release): a read-only view of a C-contiguous array's memory through the
+ * buffer protocol, which calls ``release()`` when it dies. It is the base of corten's
+ * read-only exports: NumPy does not collapse a base that is not an ndarray, so every
+ * array derived from an export keeps the pin (and with it corten's hold) alive, and
+ * the exports cannot be made writable because the memory is offered read-only. */
+typedef struct {
+    PyObject_HEAD
+    Py_buffer view;     /* the array's memory, held for the pin's lifetime */
+    PyObject *release;  /* called once, at deallocation */
+} PinObject;
+
+static PyObject *
+pin_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *array, *release;
+    if (kwds != NULL && PyDict_GET_SIZE(kwds) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Pin takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_UnpackTuple(args, "Pin", 2, 2, &array, &release)) return NULL;
+    if (!PyCallable_Check(release)) {
+        PyErr_SetString(PyExc_TypeError, "Pin's release must be callable");
+        return NULL;
+    }
+    PinObject *self = (PinObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    if (PyObject_GetBuffer(array, &self->view, PyBUF_SIMPLE) < 0) {
+        self->view.obj = NULL;
+        Py_DECREF(self);
+        return NULL;
+    }
+    self->release = Py_NewRef(release);
+    return (PyObject *)self;
+}
+
+static void
+pin_dealloc(PinObject *self)
+{
+    PyObject *release = self->release;
+    self->release = NULL;
+    if (release != NULL) {
+#if PY_VERSION_HEX >= 0x030C0000
+        PyObject *exc = PyErr_GetRaisedException();
+#else
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+#endif
+        PyObject *r = PyObject_CallNoArgs(release);
+        if (r == NULL) {
+            PyErr_WriteUnraisable(release);
+        }
+        else {
+            Py_DECREF(r);
+        }
+#if PY_VERSION_HEX >= 0x030C0000
+        PyErr_SetRaisedException(exc);
+#else
+        PyErr_Restore(type, value, tb);
+#endif
+        Py_DECREF(release);
+    }
+    if (self->view.obj != NULL) PyBuffer_Release(&self->view);
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static int
+pin_getbuffer(PinObject *self, Py_buffer *view, int flags)
+{
+    return PyBuffer_FillInfo(view, (PyObject *)self, self->view.buf, self->view.len, 1, flags);
+}
+
+static PyType_Slot pin_slots[] = {
+    {Py_tp_new, pin_new},
+    {Py_tp_dealloc, pin_dealloc},
+    {Py_bf_getbuffer, pin_getbuffer},
+    {Py_tp_doc, "Pin(array, release): read-only memory of array; calls release() when it dies."},
+    {0, NULL},
+};
+
+static PyType_Spec pin_spec = {
+    .name = "corten._speedups.Pin",
+    .basicsize = sizeof(PinObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = pin_slots,
+};
+
+static int
+speedups_exec(PyObject *module)
+{
+    PyObject *pin_type = PyType_FromModuleAndSpec(module, &pin_spec, NULL);
+    if (pin_type == NULL) return -1;
+    int rc = PyModule_AddObjectRef(module, "Pin", pin_type);
+    Py_DECREF(pin_type);
+    return rc;
+}
+
 static PyMethodDef methods[] = {
     {"basic_layout", (PyCFunction)(void (*)(void))basic_layout, METH_FASTCALL,
      "basic_layout(shape, strides, offset, index) -> (shape, strides, offset) or None"},
@@ -289,6 +388,7 @@ static PyMethodDef methods[] = {
 };
 
 static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, speedups_exec},
 #ifdef Py_mod_multiple_interpreters
     {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
 #endif

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 def basic_layout(
     shape: tuple[int, ...], strides: tuple[int, ...], offset: int, index: object, /
 ) -> tuple[tuple[int, ...], tuple[int, ...], int] | None: ...
@@ -13,3 +15,6 @@ def narrow_layout(
 def permute_layout(
     shape: tuple[int, ...], strides: tuple[int, ...], order: object, /
 ) -> tuple[tuple[int, ...], tuple[int, ...]] | None: ...
+
+class Pin:
+    def __init__(self, array: object, release: Callable[[], object], /) -> None: ...

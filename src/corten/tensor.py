@@ -121,6 +121,12 @@ def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorI
     return TensorIndexError(f"invalid index {idx!r} for a tensor of shape {shape}: {exc}")
 
 
+try:  # the C pin (corten._speedups.Pin); _Pin below where it was not compiled
+    from corten._speedups import Pin as _FastPin
+except ImportError:  # pragma: no cover - built without a C compiler
+    _FastPin = None  # type: ignore[assignment, misc]
+
+
 class _Pin:
     """The base object of a read-only export: holds its Buffer until every array over
     the export is gone."""
@@ -552,16 +558,30 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         st = self._storage
         with st.lock:
             buf = st.buffer
-            arr = _array_at(buf, self._shape, self._strides, self._offset)
+            if DEVICE_STATE.active:
+                DEVICE_STATE.before_access(buf)
             if buf.escaped:
-                arr = arr.copy()
+                arr = _raw_array(buf, self._shape, self._strides, self._offset).copy()
                 arr.flags.writeable = False
                 return arr
             st.pin()
         # The export's base is a pin that gives the hold back when it dies. NumPy makes
         # every array derived from the export point at that same base (it collapses
-        # chains of views), so the hold lasts while any of them is alive.
-        return np.asarray(_Pin(arr, buf))
+        # chains of views, but not through a base that is not an ndarray), so the hold
+        # lasts while any of them is alive. The C pin offers the memory read-only, so
+        # the export's WRITEABLE flag cannot be set either.
+        shape = self._shape
+        if _FastPin is not None and 0 not in shape:
+            root = buf.array
+            isz = root.itemsize
+            return np.ndarray(
+                shape,
+                root.dtype,
+                buffer=_FastPin(root, buf.release),  # type: ignore[arg-type]
+                offset=self._offset * isz,
+                strides=[s * isz for s in self._strides],
+            )
+        return np.asarray(_Pin(_raw_array(buf, shape, self._strides, self._offset), buf))
 
     def _require_host(self, what: str) -> None:
         if self._device.kind == "meta":
