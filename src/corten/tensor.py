@@ -110,7 +110,8 @@ def _np_index(idx: object, device: Device) -> Any:
     """An index with tensors replaced by host NumPy arrays, for advanced indexing.
 
     Index tensors must be on ``device``, the indexed tensor's (see
-    :func:`corten.backends._base.host_index`).
+    :func:`corten.backends._base.host_index`; imported here late, the backends import
+    this module).
     """
     from corten.backends._base import host_index
 
@@ -1286,12 +1287,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.tensor([1.0, 2.0]).allclose(ct.tensor([1.0, 2.0000001]))
         True
         """
-        if self._device.kind == "cuda":  # compared on the host
-            self._check_devices_and_dtypes(other)
-            return self.to_cpu().allclose(other.to_cpu(), rtol=rtol, atol=atol)
-        b = self._check_other(other)
+        self._check_devices_and_dtypes(other)
+        a, b = self._host_np(), other._host_np()
         try:
-            return bool(np.allclose(self._np(), b, rtol=rtol, atol=atol))
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol))
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {self._shape} and {other.shape} cannot be broadcast together"
@@ -1306,11 +1305,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.tensor([1, 2]).array_equal(ct.tensor([1, 2]))
         True
         """
-        if self._device.kind == "cuda":  # compared on the host
-            self._check_devices_and_dtypes(other)
-            return self.to_cpu().array_equal(other.to_cpu())
-        b = self._check_other(other)
-        return bool(np.array_equal(self._np(), b))
+        self._check_devices_and_dtypes(other)
+        return bool(np.array_equal(self._host_np(), other._host_np()))
 
     def _reduce(
         self, name: str, axis: int | Sequence[int] | None, keepdims: bool
@@ -1644,10 +1640,8 @@ class _Writable(TensorView[DT, R, D]):
         """NumPy assignment with broadcasting; nothing is written if anything is wrong."""
         if self._device is not cpu and self._device.kind != "meta":
             # Device memory: shapes are checked on the host, the write is the backend's.
-            from corten.backends._base import host_index
-
             basic = _is_basic(idx)
-            d_idx: Any = idx if basic else host_index(idx, self._device)
+            d_idx: Any = idx if basic else _np_index(idx, self._device)
             try:
                 target = np.broadcast_to(np.zeros((), np.int8), self._shape)[d_idx].shape
             except IndexError as exc:

@@ -54,9 +54,7 @@ def host_index(idx: object, device: Device) -> Any:
                 f"an index tensor on {i._device} for a tensor on {device}; move the index "
                 f"with .to({str(device)!r})"
             )
-        if i._device.kind == "cuda":
-            return i.to_cpu()._np()
-        return i._np()
+        return i._host_np()
 
     if isinstance(idx, TensorView):
         return array(idx)
