@@ -11,11 +11,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP_RUN): pyproject.toml setup.py src/corten/_speedups.c | $(BIN)/python
+$(STAMP_RUN): pyproject.toml setup.py src/corten/core/_speedups.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(STAMP_TEST): pyproject.toml setup.py src/corten/_speedups.c | $(BIN)/python
+$(STAMP_TEST): pyproject.toml setup.py src/corten/core/_speedups.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(STAMP_RUN)
 
@@ -28,7 +28,7 @@ test: $(STAMP_TEST)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-$(STAMP_BENCH): pyproject.toml setup.py src/corten/_speedups.c | $(BIN)/python
+$(STAMP_BENCH): pyproject.toml setup.py src/corten/core/_speedups.c | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $@ $(STAMP_TEST) $(STAMP_RUN)
 

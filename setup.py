@@ -1,6 +1,6 @@
 """Build of the optional C accelerator; everything else is configured in pyproject.toml.
 
-``corten._speedups`` computes the layout of basic indices. It is optional: where it
+``corten.core._speedups`` computes the layout of basic indices. It is optional: where it
 cannot be compiled, corten uses the same arithmetic in Python (corten.layout).
 """
 
@@ -9,8 +9,8 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "corten._speedups",
-            sources=["src/corten/_speedups.c"],
+            "corten.core._speedups",
+            sources=["src/corten/core/_speedups.c"],
             optional=True,
             extra_compile_args=["-O2"],
         )

@@ -45,7 +45,9 @@ from benchmarks._harness import (
     print_targets,
     ratio,
 )
-from corten import _pipeline_codegen, _pipeline_numba, _pipeline_threads
+from corten.pipelines import codegen as _pipeline_codegen
+from corten.pipelines import compiled as _pipeline_numba
+from corten.pipelines import threads as _pipeline_threads
 
 NAME = "iterators"
 

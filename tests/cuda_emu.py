@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from corten.backends._cuda_kernels import Kernel, Launch
+from corten.backends.cuda.kernels import Kernel, Launch
 
 __all__ = ["available", "cache_dir", "precompile", "run", "run_all"]
 

@@ -1,4 +1,4 @@
-"""A CUDA :class:`~corten.backends._cuda_driver.Driver` on host memory, for tests.
+"""A CUDA :class:`~corten.backends.cuda.driver.Driver` on host memory, for tests.
 
 "Device" memory is 256-byte aligned host memory, so the CUDA backend's pointers are host
 addresses; copies are ``memmove`` by address; streams and events are synchronous (work
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corten.backends._base import aligned_bytes
-from corten.backends._cuda_driver import DeviceAllocation, Driver
+from corten.backends.base import aligned_bytes
+from corten.backends.cuda.driver import DeviceAllocation, Driver
 
 if TYPE_CHECKING:
-    from corten.backends._cuda_kernels import Launch
+    from corten.backends.cuda.kernels import Launch
 
 #: Bytes each emulated device holds by default.
 DEFAULT_CAPACITY = 1 << 30
@@ -192,7 +192,7 @@ class EmulatedDriver(Driver):
 
 def install(driver: EmulatedDriver | None = None) -> EmulatedDriver:
     """Make ``ct.cuda`` run on ``driver`` (a new EmulatedDriver by default)."""
-    from corten.backends import cuda
+    from corten.backends.cuda import backend as cuda
 
     driver = EmulatedDriver() if driver is None else driver
     cuda.set_driver(driver)
@@ -201,7 +201,7 @@ def install(driver: EmulatedDriver | None = None) -> EmulatedDriver:
 
 def uninstall() -> None:
     """Give ``ct.cuda`` back its real probe."""
-    from corten.backends import cuda
+    from corten.backends.cuda import backend as cuda
 
     cuda.set_driver(None)
 

@@ -15,7 +15,6 @@ import pytest
 
 import corten as ct
 import corten.backends as backends
-from corten import devices
 from corten.backends import (
     Allocator,
     Backend,
@@ -25,6 +24,7 @@ from corten.backends import (
     register_backend,
 )
 from corten.backends.cpu import CpuAllocator, CpuBackend
+from corten.core import devices
 
 # ----------------------------------------------------------------------------- registry
 
@@ -94,7 +94,7 @@ PLUGIN = textwrap.dedent(
 
     from corten.backends import NumpyBackend
     from corten.backends.cpu import CpuAllocator
-    from corten.devices import Device
+    from corten.core.devices import Device
 
 
     class Toy(Device):

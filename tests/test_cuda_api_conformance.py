@@ -42,10 +42,8 @@ import numpy as np
 import pytest
 
 import corten as ct
-from corten import _interop
-from corten import _pipeline_cuda as pipeline_cuda
-from corten.backends import cuda as cuda_backend
-from corten.backends._cuda_driver import (
+from corten.backends.cuda import backend as cuda_backend
+from corten.backends.cuda.driver import (
     CORE_API,
     DRIVER_API,
     CudaCoreDriver,
@@ -54,7 +52,9 @@ from corten.backends._cuda_driver import (
     kernel_args,
     program_options,
 )
-from corten.backends._cuda_kernels import Kernel, Launch
+from corten.backends.cuda.kernels import Kernel, Launch
+from corten.interop import _interop
+from corten.pipelines import cuda as pipeline_cuda
 
 core = pytest.importorskip("cuda.core")
 cu = pytest.importorskip("cuda.bindings.driver")

@@ -1,6 +1,6 @@
 """The CUDA kernel generator: NVRTC compiles every kernel, the emulator runs them.
 
-Every kernel specialization that the plans of ``corten.backends._cuda_kernels`` can
+Every kernel specialization that the plans of ``corten.backends.cuda.kernels`` can
 produce is compiled by the real NVRTC (no GPU needed). The plans are then run on the
 CPU by ``tests/cuda_emu.py`` (the same source text compiled with g++) and compared with
 NumPy. Nothing here runs on a GPU.
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corten.backends import _cuda_kernels as K
-from corten.backends._cuda_kernels import Strided
+from corten.backends.cuda import kernels as K
+from corten.backends.cuda.kernels import Strided
 
 DTYPES = K.DTYPES
 INTS = tuple(d for d in DTYPES if d.kind in "iu")

@@ -43,8 +43,8 @@ _no_cuda = pytest.mark.skipif(CUDA_REASON is not None, reason=f"cuda: {CUDA_REAS
 
 def _emu_reason() -> str | None:
     """Why the emulated CUDA driver cannot run here (it needs the kernels and g++)."""
-    if importlib.util.find_spec("corten.backends._cuda_kernels") is None:
-        return "corten.backends._cuda_kernels is missing"
+    if importlib.util.find_spec("corten.backends.cuda.kernels") is None:
+        return "corten.backends.cuda.kernels is missing"
     if not (Path(__file__).parent / "cuda_emu.py").exists():
         return "tests/cuda_emu.py is missing"
     if shutil.which("g++") is None:

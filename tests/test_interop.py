@@ -32,7 +32,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import corten as ct
-from corten.tensor import _OverlappingViewMut
+from corten.tensor._types import _OverlappingViewMut
 
 Array = np.ndarray[Any, Any]
 KDLCPU = 1
@@ -891,14 +891,14 @@ def test_pickle_keeps_the_device() -> None:
     ],
 )
 def test_malformed_pickles_raise_serialization_error(args: tuple[Any, ...], match: str) -> None:
-    from corten._interop import _rebuild
+    from corten.interop._interop import _rebuild
 
     with pytest.raises(ct.SerializationError, match=match):
         _rebuild(*args)
 
 
 def test_rebuild_over_writable_memory_shares_it_both_ways() -> None:
-    from corten._interop import _rebuild
+    from corten.interop._interop import _rebuild
 
     mem = bytearray(np.arange(3, dtype=np.int16).tobytes())
     t = _rebuild("Tensor", "cpu", np.dtype(np.int16).str, (3,), mem)
@@ -911,7 +911,7 @@ def test_rebuild_over_writable_memory_shares_it_both_ways() -> None:
 
 
 def test_big_endian_pickled_data_loads_as_native() -> None:
-    from corten._interop import _rebuild
+    from corten.interop._interop import _rebuild
 
     t = _rebuild("Tensor", "cpu", ">i4", (2,), np.array([1, 2], dtype=">i4").tobytes())
     assert t.dtype is ct.int32

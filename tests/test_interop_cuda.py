@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import corten as ct
-from corten import _interop
+from corten.interop import _interop
 
 # ----------------------------------------------------------------------------- fixtures
 
@@ -61,7 +61,7 @@ def drv() -> Iterator[RecordingDriver]:
 def kernels() -> None:
     """Tests that run device kernels (copies on the device) need the kernel emulator."""
     pytest.importorskip("cuda_emu", reason="the CUDA kernel emulator (tests/cuda_emu.py)")
-    pytest.importorskip("corten.backends._cuda_kernels", reason="the CUDA kernels")
+    pytest.importorskip("corten.backends.cuda.kernels", reason="the CUDA kernels")
 
 
 def host_view(ptr: int, dtype: Any, shape: tuple[int, ...], strides: tuple[int, ...]) -> Any:

@@ -23,10 +23,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corten as ct
-from corten import _pipeline_numba, _pipeline_ref, _pipeline_threads
-from corten._pipeline import Plan, Terminal
-from corten._pipeline_codegen import CHUNK
-from corten._pipeline_half import float_to_half, half_to_float
+from corten.pipelines import compiled as _pipeline_numba
+from corten.pipelines import reference as _pipeline_ref
+from corten.pipelines import threads as _pipeline_threads
+from corten.pipelines.codegen import CHUNK
+from corten.pipelines.half import float_to_half, half_to_float
+from corten.pipelines.parallel import Plan, Terminal
 
 Array = np.ndarray[Any, Any]
 

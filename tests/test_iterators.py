@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corten as ct
-from corten._iter_chunks import CHUNK, row_major_chunks
+from corten.pipelines.chunks import CHUNK, row_major_chunks
 
 
 def _ndindex_values(a: np.ndarray[Any, Any]) -> list[Any]:

@@ -1,4 +1,4 @@
-"""The pure layout functions of corten.layout, against NumPy and brute force."""
+"""The pure layout functions of corten.core.layout, against NumPy and brute force."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from numpy.lib.array_utils import byte_bounds, normalize_axis_index, normalize_axis_tuple
 
 import corten as ct
-from corten import layout
+from corten.core import layout
 
 any_shapes = hnp.array_shapes(min_dims=0, max_dims=5, min_side=0, max_side=5)
 

@@ -122,7 +122,7 @@ def main() -> None:
     """Run every case on the CPU and on the emulated ``cuda`` (in the subprocess)."""
     import cuda_emu_driver
 
-    from corten import _pipeline_cuda
+    from corten.pipelines import cuda as _pipeline_cuda
 
     assert _pipeline_cuda.simulated(), "set NUMBA_ENABLE_CUDASIM=1"
     cuda_emu_driver.install()

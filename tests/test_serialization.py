@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 
 import corten as ct
 from corten import serialization
-from corten._safetensors import FORMAT_NAMES
-from corten.devices import require_available
+from corten.core.devices import require_available
+from corten.serialization.safetensors import FORMAT_NAMES
 
 Array = np.ndarray[Any, Any]
 

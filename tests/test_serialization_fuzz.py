@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import corten as ct
 from corten import serialization
-from corten._safetensors import FORMAT_NAMES
+from corten.serialization.safetensors import FORMAT_NAMES
 
 Array = np.ndarray[Any, Any]
 HAVE_PACKAGE = find_spec("safetensors") is not None

@@ -1,4 +1,4 @@
-"""The C layout arithmetic (corten._speedups) against the Python path it shortcuts.
+"""The C layout arithmetic (corten.core._speedups) against the Python path it shortcuts.
 
 Both must give the same layouts; where the C code declines (returns None) the Python
 path decides, so every error keeps its class and message.
@@ -16,20 +16,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corten as ct
-import corten._viewops as viewops
-from corten.errors import CortenError
-from corten.layout import (
+from corten.core.errors import CortenError
+from corten.core.layout import (
     AdvancedIndex,
     fast_basic_layout,
     fast_narrow_layout,
     fast_permute_layout,
     index_layout,
 )
+from corten.tensor import _viewops as viewops
 
-tensor_mod = importlib.import_module("corten.tensor")  # the module (ct.tensor is a function)
+tensor_mod = importlib.import_module("corten.tensor._types")  # the module (ct.tensor is a function)
 
 pytestmark = pytest.mark.skipif(
-    fast_basic_layout is None, reason="corten._speedups was not compiled (no C compiler)"
+    fast_basic_layout is None, reason="corten.core._speedups was not compiled (no C compiler)"
 )
 
 shapes = st.lists(st.integers(0, 6), min_size=0, max_size=5).map(tuple)
@@ -179,7 +179,7 @@ def test_permute_agrees_with_the_python_path(shape: tuple[int, ...], data: st.Da
 
 
 def test_the_pin_releases_once_when_the_last_derived_array_dies() -> None:
-    from corten._speedups import Pin
+    from corten.core._speedups import Pin
 
     root = np.arange(24, dtype=np.int32)
     calls: list[int] = []
@@ -195,7 +195,7 @@ def test_the_pin_releases_once_when_the_last_derived_array_dies() -> None:
 
 
 def test_the_pin_offers_read_only_memory_of_contiguous_arrays_only() -> None:
-    from corten._speedups import Pin
+    from corten.core._speedups import Pin
 
     root = np.zeros(8, dtype=np.float64)
     a = np.ndarray((8,), np.float64, buffer=Pin(root, lambda: None))

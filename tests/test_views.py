@@ -28,8 +28,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corten as ct
-from corten.layout import extent, may_overlap
-from corten.tensor import _OverlappingViewMut
+from corten.core.layout import extent, may_overlap
+from corten.tensor._types import _OverlappingViewMut
 
 Array = np.ndarray[Any, Any]
 

@@ -15,36 +15,9 @@ Examples
 
 from __future__ import annotations
 
-from corten._interop import from_dlpack
-from corten._iterators import (
-    CompilationWarning,
-    ElementMut,
-    ParIter,
-    get_num_threads,
-    set_num_threads,
-)
-from corten._typing import AnyRank, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.backends import empty_cache, memory_stats
-from corten.creation import (
-    allclose,
-    arange,
-    array_equal,
-    empty,
-    empty_like,
-    eye,
-    from_numpy,
-    from_shape_fn,
-    from_shape_vec,
-    full,
-    full_like,
-    ones,
-    ones_like,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from corten.devices import Cpu, Cuda, Device, Meta, Sim, as_device, cpu, cuda, meta, sim
-from corten.dtypes import (
+from corten.core.devices import Cpu, Cuda, Device, Meta, Sim, as_device, cpu, cuda, meta, sim
+from corten.core.dtypes import (
     Bool,
     DType,
     Float16,
@@ -73,7 +46,7 @@ from corten.dtypes import (
     uint32,
     uint64,
 )
-from corten.errors import (
+from corten.core.errors import (
     AxisError,
     CortenError,
     DeviceMismatchError,
@@ -85,8 +58,35 @@ from corten.errors import (
     ShapeError,
     TensorIndexError,
 )
+from corten.core.typeparams import AnyRank, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.creation import (
+    allclose,
+    arange,
+    array_equal,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    from_shape_fn,
+    from_shape_vec,
+    full,
+    full_like,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from corten.interop._interop import from_dlpack
+from corten.memory.storage import CopyOnWriteWarning, cow_stats, set_cow_warning
+from corten.pipelines.iterators import (
+    CompilationWarning,
+    ElementMut,
+    ParIter,
+    get_num_threads,
+    set_num_threads,
+)
 from corten.serialization import from_bytes, from_dict, load, save
-from corten.storage import CopyOnWriteWarning, cow_stats, set_cow_warning
 from corten.tensor import CannotWriteToTensorView, Tensor, TensorView, TensorViewMut
 
 __version__ = "0.1.0"

@@ -13,15 +13,15 @@ from typing import Any, overload
 
 import numpy as np
 
-from corten._convert import array_for, infer_dtype, scalar_for, source_array
-from corten._typing import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.backends import get_backend
-from corten.devices import Cpu, Device, as_device, cpu, require_available
-from corten.dtypes import DType, Float32, as_dtype, bool_, float32, int64
-from corten.errors import DTypeError, ShapeError
-from corten.layout import contiguous_strides, extent, normalize_shape, numel
-from corten.storage import Buffer, Storage
-from corten.tensor import Scalar, Tensor, TensorView, _wrap_buffer
+from corten.core.convert import array_for, infer_dtype, scalar_for, source_array
+from corten.core.devices import Cpu, Device, as_device, cpu, require_available
+from corten.core.dtypes import DType, Float32, as_dtype, bool_, float32, int64
+from corten.core.errors import DTypeError, ShapeError
+from corten.core.layout import contiguous_strides, extent, normalize_shape, numel
+from corten.core.typeparams import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.memory.storage import Buffer, Storage
+from corten.tensor._types import Scalar, Tensor, TensorView, _wrap_buffer
 
 __all__ = [
     "allclose",

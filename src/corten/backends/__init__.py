@@ -20,7 +20,7 @@ import threading
 from importlib.metadata import entry_points
 from typing import Any, Final
 
-from corten.backends._base import (
+from corten.backends.base import (
     CAPABILITIES,
     Allocator,
     Backend,
@@ -29,10 +29,10 @@ from corten.backends._base import (
     NumpyBackend,
     Stream,
 )
-from corten.devices import _KINDS, Device, as_device
-from corten.devices import cpu as _CPU
-from corten.errors import DeviceUnavailableError
-from corten.storage import DEVICE_STATE, Buffer
+from corten.core.devices import _KINDS, Device, as_device
+from corten.core.devices import cpu as _CPU
+from corten.core.errors import DeviceUnavailableError
+from corten.memory.storage import DEVICE_STATE, Buffer
 
 __all__ = [
     "CAPABILITIES",
@@ -56,7 +56,7 @@ _BUILTIN: Final = {
     "cpu": ("corten.backends.cpu", "CpuBackend"),
     "sim": ("corten.backends.sim", "SimBackend"),
     "meta": ("corten.backends.meta", "MetaBackend"),
-    "cuda": ("corten.backends.cuda", "CudaBackend"),
+    "cuda": ("corten.backends.cuda.backend", "CudaBackend"),
 }
 _TYPES: dict[str, type[Backend]] = {}
 _INSTANCES: dict[Device, Backend] = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from corten.backends._base import Allocator, NumpyBackend, aligned_bytes
-from corten.devices import Cpu, Device
+from corten.backends.base import Allocator, NumpyBackend, aligned_bytes
+from corten.core.devices import Cpu, Device
 
 __all__ = ["CpuAllocator", "CpuBackend"]
 

@@ -4,7 +4,7 @@ Every operation that depends only on shapes works and allocates nothing: creatio
 views, reshapes, elementwise arithmetic and comparisons (their result's shape and
 dtype), reductions, ``astype``, ``contiguous``, transfers *to* ``meta``. Anything that
 needs the elements (reading, writing, indexing with tensors, moving off ``meta``) raises
-:class:`~corten.errors.DeviceMismatchError`.
+:class:`~corten.core.errors.DeviceMismatchError`.
 
 Examples
 --------
@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from corten.backends._base import Allocator, Backend, Block, Event, Stream
-from corten.devices import Device, Meta
-from corten.errors import DeviceMismatchError, ShapeError
-from corten.storage import Buffer
+from corten.backends.base import Allocator, Backend, Block, Event, Stream
+from corten.core.devices import Device, Meta
+from corten.core.errors import DeviceMismatchError, ShapeError
+from corten.memory.storage import Buffer
 
 if TYPE_CHECKING:
     from corten.tensor import Tensor, TensorView
@@ -89,7 +89,7 @@ class MetaBackend(Backend):
         return self.allocate(numel, dtype)
 
     def _result(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
-        from corten.tensor import _wrap_buffer
+        from corten.tensor._types import _wrap_buffer
 
         n = 1
         for d in shape:

@@ -16,7 +16,7 @@ is strict:
   would on a GPU.
 - ``sim:0`` and ``sim:1`` exist (two devices for cross-device tests); each has a memory
   capacity (16 GiB by default, :meth:`SimBackend.set_capacity`) past which allocation
-  fails with :class:`~corten.errors.OutOfMemoryError`.
+  fails with :class:`~corten.core.errors.OutOfMemoryError`.
 
 Examples
 --------
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 
-from corten.backends._base import (
+from corten.backends.base import (
     Allocator,
     CurrentStream,
     Event,
@@ -49,9 +49,9 @@ from corten.backends._base import (
     Stream,
     aligned_bytes,
 )
-from corten.devices import Device, Sim
-from corten.errors import CortenError, DeviceMismatchError
-from corten.storage import DEVICE_STATE, Buffer
+from corten.core.devices import Device, Sim
+from corten.core.errors import CortenError, DeviceMismatchError
+from corten.memory.storage import DEVICE_STATE, Buffer
 
 if TYPE_CHECKING:
     from corten.tensor import TensorView
@@ -182,7 +182,7 @@ class SimStream(Stream):
 
 def _raw(buf: Buffer, t: TensorView[Any, Any, Any]) -> Array:
     """``t``'s elements over ``buf`` without any device hook (for queued jobs)."""
-    from corten.tensor import _raw_array
+    from corten.tensor._types import _raw_array
 
     return _raw_array(buf, t._shape, t._strides, t._offset)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from operator import index as _index
 
-from corten.errors import AxisError, ShapeError, TensorIndexError
+from corten.core.errors import AxisError, ShapeError, TensorIndexError
 
 __all__ = [
     "broadcast_shapes",
@@ -200,7 +200,7 @@ class AdvancedIndex(Exception):
 
 
 try:  # the C version of the common cases (ints and slices); None where it declines
-    from corten import _speedups
+    from corten.core import _speedups
 except ImportError:  # built without a C compiler: the Python path does everything
     _speedups = None  # type: ignore[assignment]
 

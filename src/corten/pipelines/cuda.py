@@ -38,14 +38,21 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from corten import _pipeline_ref
-from corten._convert import scalar_for
-from corten._pipeline import Plan, Stage, map_dtype, reference_dtype, sum_dtype, warn_fallback
-from corten.dtypes import DType, float16, int64
-from corten.errors import ShapeError
+from corten.core.convert import scalar_for
+from corten.core.dtypes import DType, float16, int64
+from corten.core.errors import ShapeError
+from corten.pipelines import reference as _pipeline_ref
+from corten.pipelines.parallel import (
+    Plan,
+    Stage,
+    map_dtype,
+    reference_dtype,
+    sum_dtype,
+    warn_fallback,
+)
 
 if TYPE_CHECKING:
-    from corten.storage import Buffer
+    from corten.memory.storage import Buffer
     from corten.tensor import Tensor, TensorView
 
 __all__ = ["CudaPipelines", "run"]
@@ -125,7 +132,7 @@ class CudaKernel:
 
 
 def _nb(dtype: DType) -> Any:
-    from corten._pipeline_codegen import nb_type
+    from corten.pipelines.codegen import nb_type
 
     return nb_type(dtype)
 
@@ -152,7 +159,7 @@ def _generate(plan: Plan, nd: int) -> CudaKernel:
     Rejected
         If numba cannot compile one of the functions.
     """
-    from corten._pipeline_codegen import _natural, _typed
+    from corten.pipelines.codegen import _natural, _typed
 
     cuda = _numba_cuda()
 
@@ -344,8 +351,8 @@ _WARNED: Final[set[Hashable]] = set()
 
 
 def _kernel_for(plan: Plan, nd: int) -> CudaKernel | _Fallback:
-    from corten._pipeline_codegen import Rejected, fn_key
-    from corten._pipeline_numba import _plan_key
+    from corten.pipelines.codegen import Rejected, fn_key
+    from corten.pipelines.compiled import _plan_key
 
     key = (_plan_key(plan), nd, simulated())
     with _LOCK:
@@ -410,7 +417,7 @@ def _numba_stream(backend: Any) -> Any:
 
 def _read(buf: Buffer, n: int) -> Array:
     """The first ``n`` elements of the device Buffer ``buf`` on the host."""
-    from corten.tensor import _wrap_buffer
+    from corten.tensor._types import _wrap_buffer
 
     t = _wrap_buffer(buf, (buf.array.size,))
     return np.asarray(t[:n].to_cpu().numpy())
@@ -418,7 +425,7 @@ def _read(buf: Buffer, n: int) -> Array:
 
 def run(plan: Plan) -> Any:
     """Run ``plan`` on its cuda device: a Python scalar, or a cuda Tensor for ``collect``."""
-    from corten._pipeline_numba import _iteration
+    from corten.pipelines.compiled import _iteration
 
     shape = plan.shape
     n = math.prod(shape)
@@ -439,7 +446,7 @@ def run(plan: Plan) -> Any:
             raise  # the user's functions' own exceptions, corten's errors
         # numba-cuda could not compile a kernel that the CPU typing accepted (a
         # function using something the CUDA target lacks): the host runs it instead.
-        from corten._pipeline_numba import _plan_key
+        from corten.pipelines.compiled import _plan_key
 
         with _LOCK:
             _KERNELS[(_plan_key(plan), nd, simulated())] = _FALLBACK
@@ -472,7 +479,7 @@ def _execute(
     walk_strides: list[list[int]],
 ) -> Any:
     from corten.backends import get_backend
-    from corten.tensor import _wrap_buffer
+    from corten.tensor._types import _wrap_buffer
 
     device = plan.operands[0]._device
     backend = get_backend(device)
@@ -548,7 +555,7 @@ def _compact(
 ) -> Tensor[Any, Any, Any]:
     """Pass 2 of a filtered ``collect``: each thread's survivors to their place."""
     from corten.creation import from_numpy
-    from corten.tensor import _wrap_buffer
+    from corten.tensor._types import _wrap_buffer
 
     counts = _read(counts_buf, threads) if n else np.zeros(threads, np.int64)
     starts = np.zeros(threads, dtype=np.int64)

@@ -41,13 +41,20 @@ from typing import TYPE_CHECKING, Any, Final, SupportsIndex, cast
 
 import numpy as np
 
+from corten.core.devices import Device, as_device, cpu, cuda, require_available
+from corten.core.dtypes import _BY_NUMPY, as_dtype
+from corten.core.errors import DTypeError, SerializationError
+from corten.core.layout import contiguous_strides, is_contiguous, may_overlap
 from corten.creation import from_numpy
-from corten.devices import Device, as_device, cpu, cuda, require_available
-from corten.dtypes import _BY_NUMPY, as_dtype
-from corten.errors import DTypeError, SerializationError
-from corten.layout import contiguous_strides, is_contiguous, may_overlap
-from corten.storage import Buffer, Storage
-from corten.tensor import Tensor, TensorView, TensorViewMut, _OverlappingViewMut, _result, _Writable
+from corten.memory.storage import Buffer, Storage
+from corten.tensor._types import (
+    Tensor,
+    TensorView,
+    TensorViewMut,
+    _OverlappingViewMut,
+    _result,
+    _Writable,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import CapsuleType

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corten._convert import scalar_for
-from corten._iter_chunks import CHUNK, row_major_chunks
-from corten._pipeline import (
+from corten.core.convert import scalar_for
+from corten.core.dtypes import DType, as_dtype
+from corten.core.layout import normalize_axis
+from corten.pipelines.chunks import CHUNK, row_major_chunks
+from corten.pipelines.parallel import (
     CompilationWarning,
     ParIter,
     Plan,
@@ -28,11 +30,9 @@ from corten._pipeline import (
     _backend_for,
     _check_fn,
 )
-from corten.dtypes import DType, as_dtype
-from corten.layout import normalize_axis
 
 if TYPE_CHECKING:
-    from corten.tensor import Tensor, TensorView, _Writable
+    from corten.tensor._types import Tensor, TensorView, _Writable
 
 __all__ = [
     "CompilationWarning",
@@ -197,7 +197,7 @@ def set_num_threads(n: int) -> None:
     1
     >>> ct.set_num_threads(before)
     """
-    from corten import _pipeline_threads
+    from corten.pipelines import threads as _pipeline_threads
 
     try:
         k = operator.index(n)
@@ -220,6 +220,6 @@ def get_num_threads() -> int:
     >>> ct.get_num_threads() >= 1
     True
     """
-    from corten import _pipeline_threads
+    from corten.pipelines import threads as _pipeline_threads
 
     return _pipeline_threads.get_threads()

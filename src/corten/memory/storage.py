@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from corten.devices import Device
+from corten.core.devices import Device
 
 __all__ = [
     "DEVICE_STATE",

@@ -16,21 +16,17 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, SupportsI
 
 import numpy as np
 
-from corten import _format
-from corten._convert import array_for, cast_checked, scalar_for
-from corten._reductions import _Reductions, _UnknownRank
-from corten._typing import DT, AnyRank, D, NewD, NewDT, R, Rank0, Rank1, Rank2, Rank3, Rank4
-from corten._viewops import _ViewOps
-from corten.devices import Cpu, Cuda, Device, cpu, cuda
-from corten.dtypes import _BY_NUMPY, Bool, DType, as_dtype
-from corten.errors import (
+from corten.core.convert import array_for, cast_checked, scalar_for
+from corten.core.devices import Cpu, Cuda, Device, cpu, cuda
+from corten.core.dtypes import _BY_NUMPY, Bool, DType, as_dtype
+from corten.core.errors import (
     DeviceMismatchError,
     DTypeError,
     ReadOnlyError,
     ShapeError,
     TensorIndexError,
 )
-from corten.layout import (
+from corten.core.layout import (
     AdvancedIndex,
     contiguous_strides,
     extent,
@@ -41,7 +37,11 @@ from corten.layout import (
     normalize_axes,
     normalize_axis,
 )
-from corten.storage import _STRIPES, DEVICE_STATE, ONE_HOLDER, Buffer, Storage
+from corten.core.typeparams import DT, AnyRank, D, NewD, NewDT, R, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.memory.storage import _STRIPES, DEVICE_STATE, ONE_HOLDER, Buffer, Storage
+from corten.tensor import _format
+from corten.tensor._reductions import _Reductions, _UnknownRank
+from corten.tensor._viewops import _ViewOps
 
 if TYPE_CHECKING:
     from typing_extensions import CapsuleType
@@ -56,7 +56,7 @@ class CannotWriteToTensorView:
     """What static checkers see as the result of an in-place operator on a TensorView.
 
     Writing ``v += 1`` where ``v`` is a frozen view is reported as assigning this type to
-    ``v``; at run time it raises :class:`~corten.errors.ReadOnlyError`.
+    ``v``; at run time it raises :class:`~corten.core.errors.ReadOnlyError`.
     """
 
     __slots__ = ()
@@ -110,10 +110,10 @@ def _np_index(idx: object, device: Device) -> Any:
     """An index with tensors replaced by host NumPy arrays, for advanced indexing.
 
     Index tensors must be on ``device``, the indexed tensor's (see
-    :func:`corten.backends._base.host_index`; imported here late, the backends import
+    :func:`corten.backends.base.host_index`; imported here late, the backends import
     this module).
     """
-    from corten.backends._base import host_index
+    from corten.backends.base import host_index
 
     return host_index(idx, device)
 
@@ -122,8 +122,8 @@ def _index_error(exc: Exception, idx: object, shape: tuple[int, ...]) -> TensorI
     return TensorIndexError(f"invalid index {idx!r} for a tensor of shape {shape}: {exc}")
 
 
-try:  # the C pin (corten._speedups.Pin); _Pin below where it was not compiled
-    from corten._speedups import Pin as _FastPin
+try:  # the C pin (corten.core._speedups.Pin); _Pin below where it was not compiled
+    from corten.core._speedups import Pin as _FastPin
 except ImportError:  # pragma: no cover - built without a C compiler
     _FastPin = None  # type: ignore[assignment, misc]
 
@@ -332,7 +332,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         offset: int,
         dtype: DType,
     ) -> Self:
-        """``_new`` without the checks, for layouts derived by corten.layout's functions."""
+        """``_new`` without the checks, for layouts derived by corten.core.layout's functions."""
         self = _new_object(cls)
         self._storage = storage
         self._shape = shape
@@ -732,7 +732,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
     # ---- iteration (begin): owned by the iterators work; methods delegate to _iterators
 
     if TYPE_CHECKING:
-        from corten._pipeline import ParIter as _ParIter
+        from corten.pipelines.parallel import ParIter as _ParIter
 
     def iter(self) -> Iterator[Any]:
         """The elements as Python scalars, in row-major logical order.
@@ -747,7 +747,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> list(ct.tensor([[1, 2], [3, 4]]).T.iter())
         [1, 3, 2, 4]
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         return _iterators.iter_elements(self)
 
@@ -761,7 +761,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> list(ct.tensor([[1, 2], [3, 4]]).indexed_iter())
         [((0, 0), 1), ((0, 1), 2), ((1, 0), 3), ((1, 1), 4)]
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         return _iterators.indexed_iter(self)
 
@@ -781,7 +781,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> [c.tolist() for c in ct.tensor([[1, 2], [3, 4]]).iter_dim(1)]
         [[1, 3], [2, 4]]
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         return _iterators.iter_dim(self, dim)
 
@@ -798,7 +798,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.tensor([1.0, 4.0, 9.0]).map(lambda x: x ** 0.5).tolist()
         [1.0, 2.0, 3.0]
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         return _iterators.map_elements(self, fn, dtype)
 
@@ -811,7 +811,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.arange(5).par_iter().map(lambda x: x * x).sum()
         30
         """
-        from corten import _pipeline
+        from corten.pipelines import parallel as _pipeline
 
         return _pipeline.ParIter(self)
 
@@ -867,14 +867,14 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> t.tolist()
         [7, 2, 3]
         """
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.dlpack(
             self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
         )
 
     def __dlpack_device__(self) -> tuple[int, int]:
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.dlpack_device(self)
 
@@ -887,14 +887,14 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         pointer must too). An owner or mutable view raises AttributeError, since a later
         write could replace its buffer under the pointer: use ``t.view()``.
         """
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.array_interface(self)
 
     @property
     def __cuda_array_interface__(self) -> dict[str, Any]:
         # Absent (AttributeError, so hasattr() is False) on every device but cuda.
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.cuda_array_interface(self)
 
@@ -902,14 +902,14 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         # The buffer protocol (PEP 688) works from Python 3.12; on 3.11 memoryview(t)
         # does not call this method. Read-only requests pin the buffer; writable ones
         # make it escape (frozen views refuse them).
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.buffer(self, flags)
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         # By value: each kind unpickles as the same kind over a buffer of its own; on
         # protocol 5 the elements travel as an out-of-band PickleBuffer (zero-copy).
-        from corten import _interop
+        from corten.interop import _interop
 
         return _interop.reduce_ex(self, protocol)
 
@@ -999,7 +999,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         >>> ct.arange(6).reshape_copy((2, 3)).shape
         (2, 3)
         """
-        from corten.layout import normalize_shape
+        from corten.core.layout import normalize_shape
 
         dims = normalize_shape(shape)
         if _numel(dims) != self.numel:
@@ -1069,7 +1069,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         (device('sim:1'), [1, 2])
         """
         from corten.backends import get_backend
-        from corten.devices import as_device
+        from corten.core.devices import as_device
 
         dev = as_device(device)
         if dev is self._device:
@@ -1520,7 +1520,7 @@ class _Writable(TensorView[DT, R, D]):
     # ---- mutable iteration (begin): owned by the iterators work
 
     if TYPE_CHECKING:
-        from corten._iterators import ElementMut as _ElementMut
+        from corten.pipelines.iterators import ElementMut as _ElementMut
 
     def iter_mut(self) -> Iterator[_ElementMut]:
         """Handles to the elements in row-major order, to replace them in a loop.
@@ -1546,7 +1546,7 @@ class _Writable(TensorView[DT, R, D]):
         >>> t.tolist(), c.tolist()
         ([[1, 2], [-3, -4]], [[1, 2], [3, 4]])
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         return _iterators.iter_mut(self)
 
@@ -1570,7 +1570,7 @@ class _Writable(TensorView[DT, R, D]):
         >>> t.tolist()
         [4, 15]
         """
-        from corten import _iterators
+        from corten.pipelines import iterators as _iterators
 
         _iterators.apply_elements(self, fn)
 

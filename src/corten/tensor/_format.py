@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from corten.devices import Device
+from corten.core.devices import Device
 
 _THRESHOLD = 1000
 _EDGE = 3

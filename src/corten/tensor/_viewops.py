@@ -1,6 +1,6 @@
 """Named view operations: zero-copy windows onto the same buffer.
 
-Each operation computes a new layout with the pure functions of ``corten.layout`` and
+Each operation computes a new layout with the pure functions of ``corten.core.layout`` and
 asks the tensor for a view of its own kind over it (``_view``): a frozen ``TensorView``
 from an owner or a frozen view, a ``TensorViewMut`` from a mutable view. A view of a view
 points at the root buffer with combined strides and offset; no chain of objects grows.
@@ -13,10 +13,8 @@ from operator import index as _index
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, overload
 
-from corten._reductions import _UnknownRank
-from corten._typing import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
-from corten.errors import AxisError, ShapeError, TensorIndexError
-from corten.layout import (
+from corten.core.errors import AxisError, ShapeError, TensorIndexError
+from corten.core.layout import (
     AdvancedIndex,
     extent,
     fast_narrow_layout,
@@ -27,9 +25,11 @@ from corten.layout import (
     numel,
     reshape_strides,
 )
+from corten.core.typeparams import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.tensor._reductions import _UnknownRank
 
 if TYPE_CHECKING:
-    from corten.storage import Storage
+    from corten.memory.storage import Storage
     from corten.tensor import TensorView
 
 __all__: list[str] = []

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 if TYPE_CHECKING:
-    from corten.backends._cuda_kernels import Launch
+    from corten.backends.cuda.kernels import Launch
 
 __all__ = [
     "CORE_API",
@@ -215,7 +215,7 @@ def kernel_args(params: tuple[str, ...], args: tuple[int | float, ...]) -> list[
 
     Examples
     --------
-    >>> from corten.backends._cuda_driver import kernel_args
+    >>> from corten.backends.cuda.driver import kernel_args
     >>> [type(a).__name__ for a in kernel_args(("ptr", "i64", "f32"), (4096, -1, 0.5))]
     ['uint64', 'int64', 'float32']
     """
@@ -336,7 +336,7 @@ def arch_option(major: int, minor: int) -> str:
 
     Examples
     --------
-    >>> from corten.backends._cuda_driver import arch_option
+    >>> from corten.backends.cuda.driver import arch_option
     >>> arch_option(9, 0), arch_option(12, 0), arch_option(8, 6)
     ('sm_90', 'sm_120', 'sm_86')
     """

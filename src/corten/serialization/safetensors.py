@@ -12,7 +12,7 @@ A file is::
                without gaps or overlaps.
 
 Everything read here is untrusted: :func:`header_length` and :func:`parse_header` check
-every field and raise :class:`~corten.errors.SerializationError` naming what is wrong,
+every field and raise :class:`~corten.core.errors.SerializationError` naming what is wrong,
 before the caller allocates anything for the data.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from corten.dtypes import (
+from corten.core.dtypes import (
     DType,
     bool_,
     float16,
@@ -39,7 +39,7 @@ from corten.dtypes import (
     uint32,
     uint64,
 )
-from corten.errors import SerializationError
+from corten.core.errors import SerializationError
 
 __all__ = [
     "HEADER_LIMIT",

@@ -1,4 +1,4 @@
-/* corten._speedups: the layout arithmetic of basic indexing, in C.
+/* corten.core._speedups: the layout arithmetic of basic indexing, in C.
  *
  * ``basic_layout(shape, strides, offset, index)`` returns ``(shape, strides, offset)``
  * of the view that a basic index selects when the index is one of the common forms:
@@ -361,7 +361,7 @@ static PyType_Slot pin_slots[] = {
 };
 
 static PyType_Spec pin_spec = {
-    .name = "corten._speedups.Pin",
+    .name = "corten.core._speedups.Pin",
     .basicsize = sizeof(PinObject),
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
     .slots = pin_slots,
@@ -400,7 +400,7 @@ static PyModuleDef_Slot slots[] = {
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT,
-    .m_name = "corten._speedups",
+    .m_name = "corten.core._speedups",
     .m_doc = "The layout arithmetic of basic indexing, in C (see corten.layout).",
     .m_size = 0,
     .m_methods = methods,

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Final, Self
 
 import numpy as np
 
-from corten.errors import DTypeError
+from corten.core.errors import DTypeError
 
 __all__ = [
     "Bool",

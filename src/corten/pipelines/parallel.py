@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
 
 import numpy as np
 
-from corten.dtypes import _BY_NUMPY, DType, as_dtype
-from corten.errors import DeviceMismatchError, DeviceUnavailableError, DTypeError, ShapeError
+from corten.core.dtypes import _BY_NUMPY, DType, as_dtype
+from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, DTypeError, ShapeError
 
 if TYPE_CHECKING:
     from corten.tensor import Tensor, TensorView
@@ -160,7 +160,7 @@ class _CpuBackend:
         return t._np()
 
     def run(self, plan: Plan) -> Any:
-        from corten import _pipeline_numba
+        from corten.pipelines import compiled as _pipeline_numba
 
         return _pipeline_numba.run(plan)
 
@@ -180,7 +180,7 @@ class _ReferenceDeviceBackend:
         raise AssertionError("unreachable")
 
     def run(self, plan: Plan) -> Any:
-        from corten import _pipeline_ref
+        from corten.pipelines import reference as _pipeline_ref
 
         return _pipeline_ref.run(plan, [op._np() for op in plan.operands])
 
@@ -210,7 +210,7 @@ def _backend_for(t: TensorView[Any, Any, Any], what: str, *, host: bool = False)
     if kind == "sim":
         return _REFERENCE
     if kind == "cuda":
-        from corten._pipeline_cuda import CudaPipelines
+        from corten.pipelines.cuda import CudaPipelines
 
         return CudaPipelines()
     raise DeviceUnavailableError(
@@ -546,7 +546,7 @@ class ParIter:
         >>> ct.tensor([[1, 2], [3, 4]]).par_iter().map(lambda x: x * 10).collect().tolist()
         [[10, 20], [30, 40]]
         """
-        from corten.tensor import _result
+        from corten.tensor._types import _result
 
         self._single("collect()")
         out = self._run(Terminal("collect"))
@@ -562,7 +562,7 @@ class ParIter:
 
 def warn_fallback(fn: object, reason: str) -> None:
     """Issue the one :class:`CompilationWarning` for ``fn``, naming the first user frame."""
-    from corten.storage import _caller_stacklevel
+    from corten.memory.storage import _caller_stacklevel
 
     what = "this pipeline's kernel" if fn is None else _name(fn)
     first = reason.strip().splitlines()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final, Self
 
-from corten.errors import DeviceUnavailableError
+from corten.core.errors import DeviceUnavailableError
 
 __all__ = ["Cpu", "Cuda", "Device", "Meta", "Sim", "as_device", "cpu", "cuda", "meta", "sim"]
 

@@ -1,13 +1,13 @@
 """Saving and loading tensors: safetensors files, bytes, and a JSON-able dict.
 
-Files and bytes follow the safetensors format (see ``corten._safetensors``), so the
+Files and bytes follow the safetensors format (see ``corten.serialization.safetensors``), so the
 ``safetensors`` package and the tools built on it read what corten writes, and corten
 reads what they write.
 
 Loading treats its input as untrusted: it runs no code (JSON only), checks the header's
 length against the size of the input before reading it, validates the whole header
 before it allocates anything, and never allocates more than the input holds. Every
-malformation raises :class:`~corten.errors.SerializationError` saying what was wrong.
+malformation raises :class:`~corten.core.errors.SerializationError` saying what was wrong.
 
 A single tensor is saved under the name ``"tensor"`` (:data:`TENSOR_KEY`);
 :func:`load_tensor` and :func:`from_bytes` read back a file that holds one tensor,
@@ -30,15 +30,15 @@ from typing import IO, Any, Final, NoReturn
 
 import numpy as np
 
-from corten import _safetensors as fmt
-from corten._safetensors import HEADER_LIMIT, MAX_BYTES, MAX_RANK, Entry, brief, fail
-from corten._typing import AnyRank
-from corten.devices import Device, as_device, cpu, require_available
-from corten.dtypes import _BY_NAME, DType, bool_
-from corten.errors import SerializationError
-from corten.layout import contiguous_strides
-from corten.storage import Buffer, Storage
-from corten.tensor import Tensor, TensorView, _result
+from corten.core.devices import Device, as_device, cpu, require_available
+from corten.core.dtypes import _BY_NAME, DType, bool_
+from corten.core.errors import SerializationError
+from corten.core.layout import contiguous_strides
+from corten.core.typeparams import AnyRank
+from corten.memory.storage import Buffer, Storage
+from corten.serialization import safetensors as fmt
+from corten.serialization.safetensors import HEADER_LIMIT, MAX_BYTES, MAX_RANK, Entry, brief, fail
+from corten.tensor._types import Tensor, TensorView, _result
 
 __all__ = [
     "HEADER_LIMIT",

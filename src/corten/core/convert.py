@@ -8,8 +8,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from corten.dtypes import DType, all_dtypes
-from corten.errors import DTypeError
+from corten.core.dtypes import DType, all_dtypes
+from corten.core.errors import DTypeError
 
 _INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
     d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer

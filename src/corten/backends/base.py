@@ -21,9 +21,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import numpy as np
 
-from corten.devices import Device, cpu
-from corten.errors import DeviceMismatchError, DeviceUnavailableError, OutOfMemoryError, ShapeError
-from corten.storage import DEVICE_STATE, Buffer
+from corten.core.devices import Device, cpu
+from corten.core.errors import (
+    DeviceMismatchError,
+    DeviceUnavailableError,
+    OutOfMemoryError,
+    ShapeError,
+)
+from corten.memory.storage import DEVICE_STATE, Buffer
 
 if TYPE_CHECKING:
     from corten.tensor import Tensor, TensorView
@@ -101,7 +106,7 @@ class Allocator(ABC):
     Statistics (bytes): ``allocated`` (in live blocks), ``peak`` (the most ever
     allocated at once), ``reserved`` (held from the system, cached blocks included) and
     ``count`` (live blocks). A failed allocation frees the cache, retries once, and then
-    raises :class:`~corten.errors.OutOfMemoryError` with the sizes.
+    raises :class:`~corten.core.errors.OutOfMemoryError` with the sizes.
     """
 
     #: Every block's address is a multiple of this many bytes.
@@ -519,7 +524,7 @@ class NumpyBackend(Backend):
 
     def adopt(self, arr: Array) -> Tensor[Any, Any, Any]:
         """An owning tensor on this device holding ``arr``'s elements (a fresh result)."""
-        from corten.tensor import _wrap_buffer
+        from corten.tensor._types import _wrap_buffer
 
         arr = np.asarray(arr)
         buf = self.allocate(arr.size, arr.dtype)
@@ -592,7 +597,7 @@ class NumpyBackend(Backend):
         buf.array.fill(value)
 
     def _target(self, dst: Buffer, layout: Layout) -> Array:
-        from corten.tensor import _raw_array
+        from corten.tensor._types import _raw_array
 
         self.access(dst)
         return _raw_array(dst, *layout)

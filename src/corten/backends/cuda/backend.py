@@ -1,15 +1,15 @@
-"""The ``cuda`` device kind: NVIDIA GPUs through a :class:`~corten.backends._cuda_driver.Driver`.
+"""The ``cuda`` device kind: NVIDIA GPUs through a :class:`~corten.backends.cuda.driver.Driver`.
 
 :class:`CudaBackend` is written against the driver interface alone. By default the driver
-is :class:`~corten.backends._cuda_driver.CudaCoreDriver` (``cuda.core``, the ``cuda``
+is :class:`~corten.backends.cuda.driver.CudaCoreDriver` (``cuda.core``, the ``cuda``
 extra); :func:`set_driver` installs another one (corten's test suite installs one that
 keeps "device" memory on the host and runs the kernels on the CPU, so that every line of
 this module runs in CI without a GPU).
 
 Device memory comes from a stream-ordered pool with statistics
 (``ct.memory_stats(ct.cuda)``); a failed allocation empties the cache, retries once and
-raises :class:`~corten.errors.OutOfMemoryError`. Compute runs the kernels that
-``corten.backends._cuda_kernels`` generates, on the current stream. Host code never reads
+raises :class:`~corten.core.errors.OutOfMemoryError`. Compute runs the kernels that
+``corten.backends.cuda.kernels`` generates, on the current stream. Host code never reads
 device memory: ``numpy()``, ``tolist()`` and friends raise until ``to_cpu()``.
 
 Not yet run on a GPU: with ``CudaCoreDriver`` this module has only been checked by the
@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 
-from corten.backends import _cuda_kernels as _K
-from corten.backends._base import (
+from corten.backends.base import (
     Allocator,
     Backend,
     Block,
@@ -38,13 +37,14 @@ from corten.backends._base import (
     Stream,
     host_index,
 )
-from corten.backends._cuda_driver import DeviceAllocation, Driver
-from corten.devices import Cuda, Device, cpu
-from corten.errors import DeviceMismatchError, ShapeError
-from corten.storage import DEVICE_STATE, Buffer
+from corten.backends.cuda import kernels as _K
+from corten.backends.cuda.driver import DeviceAllocation, Driver
+from corten.core.devices import Cuda, Device, cpu
+from corten.core.errors import DeviceMismatchError, ShapeError
+from corten.memory.storage import DEVICE_STATE, Buffer
 
 if TYPE_CHECKING:
-    from corten.backends._cuda_kernels import Launch, Operand, Strided
+    from corten.backends.cuda.kernels import Launch, Operand, Strided
     from corten.tensor import Tensor, TensorView
 
 __all__ = ["CudaBackend", "CudaEvent", "CudaStream", "device_pointer", "set_driver"]
@@ -84,7 +84,7 @@ def _driver() -> Driver:
         return _installed
     with _DRIVER_LOCK:
         if _default is None:
-            from corten.backends._cuda_driver import CudaCoreDriver
+            from corten.backends.cuda.driver import CudaCoreDriver
 
             _default = CudaCoreDriver()
         return _default
@@ -632,7 +632,7 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
     # ------------------------------------------------------------------ compute
 
     def _new(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
-        from corten.tensor import _wrap_buffer
+        from corten.tensor._types import _wrap_buffer
 
         return _wrap_buffer(self.allocate(_numel(shape), dtype), shape)
 

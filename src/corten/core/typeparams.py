@@ -6,8 +6,8 @@ from typing import Any, TypeAlias
 
 from typing_extensions import TypeVar
 
-from corten.devices import Cpu, Device
-from corten.dtypes import DType, Float32
+from corten.core.devices import Cpu, Device
+from corten.core.dtypes import DType, Float32
 
 __all__ = [
     "DT",

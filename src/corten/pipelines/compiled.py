@@ -9,7 +9,7 @@ at the chunk's start and compacts them afterwards.
 An exception raised by a user function inside the kernel propagates out of the thread
 that ran it, and reaches the caller. Functions that numba
 cannot compile make the pipeline run through the Python reference (``_pipeline_ref``),
-with one :class:`~corten._pipeline.CompilationWarning` per function.
+with one :class:`~corten.pipelines.parallel.CompilationWarning` per function.
 
 This module imports numba; corten imports it only when a pipeline first runs.
 """
@@ -23,13 +23,13 @@ from typing import Any, Final
 
 import numpy as np
 
-from corten import _pipeline_ref
-from corten._convert import scalar_for
-from corten._pipeline import Plan, sum_dtype, warn_fallback
-from corten._pipeline_codegen import CHUNK, Kernel, Lru, Rejected, fn_key, generate
-from corten._pipeline_threads import launch
-from corten.dtypes import float16
-from corten.errors import CortenError, ShapeError
+from corten.core.convert import scalar_for
+from corten.core.dtypes import float16
+from corten.core.errors import CortenError, ShapeError
+from corten.pipelines import reference as _pipeline_ref
+from corten.pipelines.codegen import CHUNK, Kernel, Lru, Rejected, fn_key, generate
+from corten.pipelines.parallel import Plan, sum_dtype, warn_fallback
+from corten.pipelines.threads import launch
 
 __all__ = ["run"]
 

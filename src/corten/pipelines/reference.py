@@ -16,17 +16,17 @@ from typing import Any
 
 import numpy as np
 
-from corten._convert import scalar_for
-from corten._iter_chunks import row_major_chunks
-from corten._pipeline import (
+from corten.core.convert import scalar_for
+from corten.core.dtypes import _BY_NUMPY, DType, int64
+from corten.core.errors import ShapeError
+from corten.pipelines.chunks import row_major_chunks
+from corten.pipelines.parallel import (
     Plan,
     Stage,
     map_dtype,
     reference_dtype,
     sum_dtype,
 )
-from corten.dtypes import _BY_NUMPY, DType, int64
-from corten.errors import ShapeError
 
 __all__ = ["cast_list", "natural_dtype", "run"]
 

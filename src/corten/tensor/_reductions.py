@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, overload
 
-from corten._typing import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
-from corten.dtypes import Bool, Int64
+from corten.core.dtypes import Bool, Int64
+from corten.core.typeparams import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
 
 if TYPE_CHECKING:
     from corten.tensor import Tensor
