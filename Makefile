@@ -26,6 +26,7 @@ test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest
 
 $(STAMP_BENCH): pyproject.toml setup.py src/corten/core/_speedups.c | $(BIN)/python

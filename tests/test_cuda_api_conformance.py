@@ -43,15 +43,14 @@ import pytest
 
 import corten as ct
 from corten.backends.cuda import backend as cuda_backend
-from corten.backends.cuda.driver import (
+from corten.backends.cuda.core_driver import (
     CORE_API,
     DRIVER_API,
     CudaCoreDriver,
-    DriverError,
     arch_option,
-    kernel_args,
     program_options,
 )
+from corten.backends.cuda.driver import DriverError, kernel_args
 from corten.backends.cuda.kernels import Kernel, Launch
 from corten.interop import _interop
 from corten.pipelines import cuda as pipeline_cuda

@@ -20,7 +20,8 @@ import pytest
 import corten as ct
 from corten.backends import backend_status, get_backend
 from corten.backends.cuda import backend as cuda_backend
-from corten.backends.cuda.driver import CudaCoreDriver, kernel_args
+from corten.backends.cuda.core_driver import CudaCoreDriver
+from corten.backends.cuda.driver import kernel_args
 
 REAL_REASON = backend_status(ct.cuda)
 requires_cuda = pytest.mark.skipif(REAL_REASON is not None, reason=f"cuda: {REAL_REASON}")
@@ -161,7 +162,7 @@ def test_adopt_pointer_keeps_the_owner_alive(emu: cuda_emu_driver.EmulatedDriver
     del owner, source
     gc.collect()
     assert ref() is not None
-    from corten.tensor._types import _wrap_buffer
+    from corten.tensor._build import _wrap_buffer
 
     t = _wrap_buffer(buf, (2, 3))
     assert t.to_cpu().tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]

@@ -32,7 +32,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import corten as ct
-from corten.tensor._types import _OverlappingViewMut
+from corten.tensor.mutable import _OverlappingViewMut
 
 Array = np.ndarray[Any, Any]
 KDLCPU = 1

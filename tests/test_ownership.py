@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import corten as ct
-from corten.tensor._types import _OverlappingViewMut
+from corten.tensor.mutable import _OverlappingViewMut
 
 TENSOR_KINDS = ("owner", "frozen", "mut", "omut")
 WRITABLE_KINDS = ("owner", "mut")

@@ -26,7 +26,8 @@ from corten.core.layout import (
 )
 from corten.tensor import _viewops as viewops
 
-tensor_mod = importlib.import_module("corten.tensor._types")  # the module (ct.tensor is a function)
+view_mod = importlib.import_module("corten.tensor.view")  # indexing
+conversions_mod = importlib.import_module("corten.tensor._conversions")  # read-only exports
 
 pytestmark = pytest.mark.skipif(
     fast_basic_layout is None, reason="corten.core._speedups was not compiled (no C compiler)"
@@ -138,7 +139,7 @@ def test_indexing_results_match_numpy_with_and_without_the_c_path(
     for idx in [(1, slice(None, None, -2)), (slice(-3, None), 4, slice(1, 5, 2)), 2, (-1,)]:
         got = t[idx]
         with monkeypatch.context() as m:
-            m.setattr(tensor_mod, "fast_basic_layout", None)
+            m.setattr(view_mod, "fast_basic_layout", None)
             slow = t[idx]
         assert got.tolist() == slow.tolist() == a[idx].tolist()
         assert (got.shape, got.strides, got._offset) == (slow.shape, slow.strides, slow._offset)
@@ -226,7 +227,7 @@ def test_exports_through_the_c_pin_equal_the_python_pin(
     v = t[idx]
     fast = v.numpy()
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(tensor_mod, "_FastPin", None)
+        m.setattr(conversions_mod, "_FastPin", None)
         slow = v.numpy()
     assert fast.shape == slow.shape == a[idx].shape
     assert np.array_equal(fast, a[idx])

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import corten as ct
 from corten.core.layout import extent, may_overlap
-from corten.tensor._types import _OverlappingViewMut
+from corten.tensor.mutable import _OverlappingViewMut
 
 Array = np.ndarray[Any, Any]
 

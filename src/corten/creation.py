@@ -21,7 +21,9 @@ from corten.core.errors import DTypeError, ShapeError
 from corten.core.layout import contiguous_strides, extent, normalize_shape, numel
 from corten.core.typeparams import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten.memory.storage import Buffer, Storage
-from corten.tensor._types import Scalar, Tensor, TensorView, _wrap_buffer
+from corten.tensor import Tensor, TensorView
+from corten.tensor._base import Scalar
+from corten.tensor._build import _wrap_buffer
 
 __all__ = [
     "allclose",

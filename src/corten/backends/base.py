@@ -1,4 +1,4 @@
-"""The device interface: allocators with statistics, streams and events, and ``Backend``.
+"""The device interface: ``Backend``, its verbs and the hooks each backend implements.
 
 A :class:`Backend` serves one device (``cpu``, ``sim:1``, ...). Its public verbs
 (``allocate``, ``from_host``, ``to_host``, ``copy_peer``, ``synchronize`` and the compute
@@ -12,60 +12,61 @@ address (the CPU, the ``sim`` device, out-of-tree backends for host-visible memo
 
 from __future__ import annotations
 
-import sys
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
+from typing import Any, ClassVar, Final
 
 import numpy as np
 
+from corten.backends.allocators import Allocator, Block, aligned_bytes
+from corten.backends.streams import CurrentStream, Event, Stream
 from corten.core.devices import Device, cpu
 from corten.core.errors import (
-    DeviceMismatchError,
     DeviceUnavailableError,
-    OutOfMemoryError,
     ShapeError,
 )
+from corten.memory.region import Region, raw_array
 from corten.memory.storage import DEVICE_STATE, Buffer
 
-if TYPE_CHECKING:
-    from corten.tensor import Tensor, TensorView
-
-__all__ = ["Allocator", "Backend", "Block", "Event", "NumpyBackend", "Stream", "host_index"]
+__all__ = [
+    "BACKEND_REGISTRY",
+    "CAPABILITIES",
+    "Allocator",
+    "Backend",
+    "Block",
+    "CurrentStream",
+    "Event",
+    "NumpyBackend",
+    "Region",
+    "Stream",
+    "aligned_bytes",
+]
 
 Array = np.ndarray[Any, Any]
-#: A tensor's layout over its Buffer: shape, strides and offset, in elements.
+#: A layout over a Buffer: shape, strides and offset, in elements.
 Layout = tuple[tuple[int, ...], tuple[int, ...], int]
 
 
-def host_index(idx: object, device: Device) -> Any:
-    """An advanced index with its tensors replaced by host NumPy arrays.
+class _Registry:
+    """How a backend reaches another device's backend (the host's, a peer's).
 
-    Index tensors must be on ``device`` (the indexed tensor's); those on a device the
-    host cannot read are copied to the host first.
-
-    Raises
-    ------
-    DeviceMismatchError
-        If an index tensor is on another device.
+    ``corten.backends.registry`` fills ``get`` in when it is imported: the registry stands
+    above this module.
     """
-    from corten.tensor import TensorView
 
-    def array(i: TensorView[Any, Any, Any]) -> Array:
-        if i._device is not device:
-            raise DeviceMismatchError(
-                f"an index tensor on {i._device} for a tensor on {device}; move the index "
-                f"with .to({str(device)!r})"
-            )
-        return i._host_np()
+    __slots__ = ("get",)
 
-    if isinstance(idx, TensorView):
-        return array(idx)
-    if isinstance(idx, tuple):
-        return tuple(array(i) if isinstance(i, TensorView) else i for i in idx)
-    return idx
+    def __init__(self) -> None:
+        self.get: Callable[[Device], Backend] = _no_registry
+
+
+def _no_registry(device: Device) -> Backend:
+    raise RuntimeError("corten.backends.registry has not been imported; import corten first")
+
+
+#: Filled in by :mod:`corten.backends.registry`.
+BACKEND_REGISTRY: Final = _Registry()
 
 
 #: Capabilities a backend may declare.
@@ -78,204 +79,6 @@ CAPABILITIES: Final = frozenset(
         "data",  # tensors hold elements (``meta`` declares no data)
     }
 )
-
-
-class Block:
-    """One allocation handed out by an :class:`Allocator`.
-
-    ``memory`` is the allocation (for NumPy-addressable devices a ``uint8`` array of
-    ``nbytes``). The block gives its memory back when it is garbage-collected, or
-    earlier through :meth:`Allocator.free`; ``live`` is False from then on, which is how
-    a use after free is detected.
-    """
-
-    __slots__ = ("__weakref__", "allocator", "live", "memory", "nbytes")
-    allocator: Allocator
-    memory: Any
-    nbytes: int
-    live: bool
-
-    def __del__(self) -> None:
-        if self.live:
-            self.allocator.free(self)
-
-
-class Allocator(ABC):
-    """Device memory with statistics; subclasses implement the three underscore hooks.
-
-    Statistics (bytes): ``allocated`` (in live blocks), ``peak`` (the most ever
-    allocated at once), ``reserved`` (held from the system, cached blocks included) and
-    ``count`` (live blocks). A failed allocation frees the cache, retries once, and then
-    raises :class:`~corten.core.errors.OutOfMemoryError` with the sizes.
-    """
-
-    #: Every block's address is a multiple of this many bytes.
-    alignment: ClassVar[int] = 64
-
-    def __init__(self, device: Device) -> None:
-        self.device = device
-        self._lock = threading.Lock()
-        self._allocated = 0
-        self._peak = 0
-        self._count = 0
-
-    # -- hooks
-
-    @abstractmethod
-    def _allocate(self, nbytes: int) -> Any:
-        """New memory of ``nbytes``; raise MemoryError when there is none."""
-
-    @abstractmethod
-    def _free(self, memory: Any, nbytes: int) -> None:
-        """Take back memory from a block (to a cache or to the system)."""
-
-    def _trim(self) -> None:
-        """Give cached memory back to the system (nothing to do without a cache)."""
-        return None
-
-    def _reserved(self) -> int:
-        """Bytes held from the system, cache included (default: those allocated)."""
-        return self._allocated
-
-    # -- verbs
-
-    def allocate(self, nbytes: int) -> Block:
-        """A block of ``nbytes``, aligned to :attr:`alignment`.
-
-        Raises
-        ------
-        OutOfMemoryError
-            If the memory cannot be had even after the cache is freed.
-        """
-        if nbytes < 0:
-            raise ValueError(f"cannot allocate {nbytes} bytes")
-        if nbytes > sys.maxsize:
-            raise OutOfMemoryError(
-                f"out of memory on {self.device}: {nbytes} bytes exceed the address space"
-            )
-        try:
-            memory = self._allocate(nbytes)
-        except MemoryError:
-            self.empty_cache()
-            try:
-                memory = self._allocate(nbytes)
-            except MemoryError as exc:
-                raise OutOfMemoryError(
-                    f"out of memory on {self.device}: cannot allocate {nbytes} bytes "
-                    f"({self._allocated} bytes allocated in {self._count} blocks, "
-                    f"{self._reserved()} reserved, cache already freed)"
-                ) from exc
-        block = Block.__new__(Block)
-        block.allocator = self
-        block.memory = memory
-        block.nbytes = nbytes
-        block.live = True
-        with self._lock:
-            self._allocated += nbytes
-            self._count += 1
-            if self._allocated > self._peak:
-                self._peak = self._allocated
-        return block
-
-    def free(self, block: Block) -> None:
-        """Give ``block`` back now (it is also given back when garbage-collected)."""
-        with self._lock:
-            if not block.live:
-                return
-            block.live = False
-            self._allocated -= block.nbytes
-            self._count -= 1
-        self._free(block.memory, block.nbytes)
-
-    def stats(self) -> dict[str, int]:
-        """``allocated``, ``peak``, ``reserved`` and ``count`` (see the class docstring)."""
-        with self._lock:
-            return {
-                "allocated": self._allocated,
-                "peak": self._peak,
-                "reserved": self._reserved(),
-                "count": self._count,
-            }
-
-    def reset_peak(self) -> None:
-        """Start measuring ``peak`` again from what is allocated now."""
-        with self._lock:
-            self._peak = self._allocated
-
-    def empty_cache(self) -> None:
-        """Give cached, unused memory back to the system."""
-        self._trim()
-
-
-def aligned_bytes(nbytes: int, alignment: int) -> Array:
-    """A new ``uint8`` array of ``nbytes`` whose address is a multiple of ``alignment``."""
-    raw = np.empty(nbytes + alignment, dtype=np.uint8)
-    start = -raw.ctypes.data % alignment
-    return raw[start : start + nbytes]
-
-
-class Event(ABC):
-    """A point in a stream's work; :meth:`synchronize` waits until the work before it ran."""
-
-    @abstractmethod
-    def synchronize(self) -> None:
-        """Wait until the work recorded before this event has run."""
-
-    @abstractmethod
-    def query(self) -> bool:
-        """Whether the work recorded before this event has run."""
-
-
-class Stream(ABC):
-    """An ordered queue of work on one device."""
-
-    device: Device
-
-    @abstractmethod
-    def synchronize(self) -> None:
-        """Wait until all work queued on this stream has run."""
-
-    @abstractmethod
-    def record_event(self) -> Event:
-        """An event marking the work queued so far."""
-
-    @abstractmethod
-    def wait_event(self, event: Event) -> None:
-        """Make work queued after this call wait for ``event`` (no host wait)."""
-
-
-S = TypeVar("S", bound=Stream)
-
-
-class CurrentStream(Generic[S]):
-    """A per-thread current stream over a default one, for backends with streams.
-
-    The backend sets ``_default_stream`` and ``_current`` (a ``threading.local``).
-    """
-
-    device: Device
-    _default_stream: S
-    _current: threading.local
-
-    def current_stream(self) -> S:
-        """The stream work on this device goes to now (in this thread)."""
-        stream: S | None = getattr(self._current, "stream", None)
-        return self._default_stream if stream is None else stream
-
-    @contextmanager
-    def use_stream(self, stream: Stream) -> Iterator[Stream]:
-        """Make ``stream`` current in this thread within a ``with`` block."""
-        if not isinstance(stream, type(self._default_stream)) or stream.device != self.device:
-            raise DeviceMismatchError(
-                f"{stream!r} is not a stream of {self.device}; make one with "
-                f"ct.{self.device.kind}({self.device.index}).Stream()"
-            )
-        previous = getattr(self._current, "stream", None)
-        self._current.stream = stream
-        try:
-            yield stream
-        finally:
-            self._current.stream = previous
 
 
 class Backend(ABC):
@@ -319,7 +122,7 @@ class Backend(ABC):
     def _copy_to_host(
         self,
         dst: Buffer,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool,
         stream: Stream | None,
@@ -369,7 +172,7 @@ class Backend(ABC):
 
     def to_host(
         self,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool = False,
         stream: Stream | None = None,
@@ -379,9 +182,7 @@ class Backend(ABC):
         With ``non_blocking`` the Buffer may still be in flight: corten waits for it
         before any host read (see ``storage.DEVICE_STATE``).
         """
-        from corten.backends import get_backend
-
-        dst = get_backend(cpu).allocate(src.numel, src.dtype.numpy)
+        dst = BACKEND_REGISTRY.get(cpu).allocate(src.numel, src.dtype)
         if non_blocking and "pinned_memory" in self.capabilities:
             DEVICE_STATE.pinned.add(dst)
         event = self._copy_to_host(dst, src, non_blocking=non_blocking, stream=stream)
@@ -393,17 +194,14 @@ class Backend(ABC):
         """A new host Buffer in page-locked memory for this device's copies."""
         if "pinned_memory" not in self.capabilities:
             raise DeviceUnavailableError(f"{self.device} has no pinned host memory")
-        from corten.backends import get_backend
-
-        buf = get_backend(cpu).allocate(numel, dtype)
+        buf = BACKEND_REGISTRY.get(cpu).allocate(numel, dtype)
         DEVICE_STATE.pinned.add(buf)
         return buf
 
-    def copy_peer(self, src: TensorView[Any, Any, Any]) -> Buffer:
+    def copy_peer(self, src: Region) -> Buffer:
         """A Buffer on this device with ``src``'s elements (``src`` on another device of
         this kind). The default goes through the host."""
-        src_backend = _backend_of(src)
-        staged = src_backend.to_host(src)
+        staged = BACKEND_REGISTRY.get(src.device).to_host(src)
         return self.from_host(staged.array)
 
     @abstractmethod
@@ -438,43 +236,39 @@ class Backend(ABC):
 
     # ------------------------------------------------------------------ compute verbs
 
-    def adopt(self, arr: Any) -> Tensor[Any, Any, Any]:
-        """An owning tensor on this device holding ``arr``, a fresh result computed over
-        this device's memory (NumPy-addressable backends implement it)."""
+    def adopt(self, arr: Any) -> Region:
+        """A new row-major Region on this device holding ``arr``, a fresh result computed
+        over this device's memory (NumPy-addressable backends implement it)."""
         raise NotImplementedError(f"{type(self).__name__} cannot adopt computed results")
 
     @abstractmethod
     def binary(
         self,
         op: Callable[[Any, Any], Any],
-        a: TensorView[Any, Any, Any],
+        a: Region,
         b: Any,
         reflected: bool,
-    ) -> Tensor[Any, Any, Any]:
-        """``op(a, b)`` elementwise with broadcasting; ``b`` is a checked tensor or scalar."""
+    ) -> Region:
+        """``op(a, b)`` elementwise with broadcasting; ``b`` is a Region (checked) or a scalar."""
 
     @abstractmethod
-    def unary(
-        self, op: Callable[[Any], Any], a: TensorView[Any, Any, Any]
-    ) -> Tensor[Any, Any, Any]:
+    def unary(self, op: Callable[[Any], Any], a: Region) -> Region:
         """``op(a)`` elementwise."""
 
     @abstractmethod
-    def reduce(
-        self, name: str, a: TensorView[Any, Any, Any], axis: Any, keepdims: bool
-    ) -> Tensor[Any, Any, Any]:
+    def reduce(self, name: str, a: Region, axis: Any, keepdims: bool) -> Region:
         """NumPy's reduction ``name`` over checked axes."""
 
     @abstractmethod
-    def cast(self, a: TensorView[Any, Any, Any], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
+    def cast(self, a: Region, dtype: np.dtype[Any]) -> Region:
         """The elements converted to ``dtype`` (NumPy's casting)."""
 
     @abstractmethod
-    def contiguous(self, a: TensorView[Any, Any, Any]) -> Tensor[Any, Any, Any]:
+    def contiguous(self, a: Region) -> Region:
         """A row-major copy of the elements (strided to contiguous)."""
 
     @abstractmethod
-    def gather(self, a: TensorView[Any, Any, Any], index: Any) -> Tensor[Any, Any, Any]:
+    def gather(self, a: Region, index: Any) -> Region:
         """Advanced (integer-array or mask) indexing, as a copy."""
 
     @abstractmethod
@@ -483,7 +277,7 @@ class Backend(ABC):
 
     # ------------------------------------------------------------------ write verbs
     # ``dst`` is a Buffer that the caller made exclusive; ``layout`` the elements of it
-    # to write; ``value`` a tensor on this device of the same dtype, or a scalar of it,
+    # to write; ``value`` a Region on this device of the same dtype, or a scalar of it,
     # already checked to broadcast. A value that shares ``dst`` behaves as if copied
     # first.
 
@@ -499,15 +293,9 @@ class Backend(ABC):
 
     def scatter(self, dst: Buffer, layout: Layout, index: Any, value: Any) -> None:
         """Write ``value`` into ``layout``'s elements that the advanced ``index`` (host
-        arrays, see :func:`host_index`) selects, as NumPy's ``out[index] = value``."""
+        arrays) selects, as NumPy's ``out[index] = value``."""
         self.access(dst)
         raise NotImplementedError(f"{type(self).__name__} cannot write elements")
-
-
-def _backend_of(t: TensorView[Any, Any, Any]) -> Backend:
-    from corten.backends import get_backend
-
-    return get_backend(t._device)
 
 
 class NumpyBackend(Backend):
@@ -522,14 +310,12 @@ class NumpyBackend(Backend):
         buf.block = block
         return buf
 
-    def adopt(self, arr: Array) -> Tensor[Any, Any, Any]:
-        """An owning tensor on this device holding ``arr``'s elements (a fresh result)."""
-        from corten.tensor._types import _wrap_buffer
-
+    def adopt(self, arr: Array) -> Region:
+        """A new row-major Region on this device holding ``arr``'s elements."""
         arr = np.asarray(arr)
         buf = self.allocate(arr.size, arr.dtype)
         np.copyto(buf.array, arr.reshape(-1))
-        return _wrap_buffer(buf, arr.shape)
+        return Region.whole(buf, arr.shape)
 
     def copy_buffer(self, buf: Buffer) -> Buffer:
         self.access(buf)
@@ -545,23 +331,23 @@ class NumpyBackend(Backend):
     def _copy_to_host(
         self,
         dst: Buffer,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool,
         stream: Stream | None,
     ) -> Event | None:
-        np.copyto(dst.array.reshape(src.shape), src._np())
+        np.copyto(dst.array.reshape(src.shape), src.array())
         return None
 
     def binary(
         self,
         op: Callable[[Any, Any], Any],
-        a: TensorView[Any, Any, Any],
+        a: Region,
         b: Any,
         reflected: bool,
-    ) -> Tensor[Any, Any, Any]:
-        x = a._np()
-        y = b._np() if hasattr(b, "_np") else b
+    ) -> Region:
+        x = a.array()
+        y = b.array() if isinstance(b, Region) else b
         try:
             with np.errstate(all="ignore"):
                 out = op(y, x) if reflected else op(x, y)
@@ -571,40 +357,34 @@ class NumpyBackend(Backend):
             ) from exc
         return self.adopt(out)
 
-    def unary(
-        self, op: Callable[[Any], Any], a: TensorView[Any, Any, Any]
-    ) -> Tensor[Any, Any, Any]:
+    def unary(self, op: Callable[[Any], Any], a: Region) -> Region:
         with np.errstate(all="ignore"):
-            return self.adopt(op(a._np()))
+            return self.adopt(op(a.array()))
 
-    def reduce(
-        self, name: str, a: TensorView[Any, Any, Any], axis: Any, keepdims: bool
-    ) -> Tensor[Any, Any, Any]:
-        return self.adopt(np.asarray(getattr(np, name)(a._np(), axis=axis, keepdims=keepdims)))
+    def reduce(self, name: str, a: Region, axis: Any, keepdims: bool) -> Region:
+        return self.adopt(np.asarray(getattr(np, name)(a.array(), axis=axis, keepdims=keepdims)))
 
-    def cast(self, a: TensorView[Any, Any, Any], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
+    def cast(self, a: Region, dtype: np.dtype[Any]) -> Region:
         with np.errstate(all="ignore"):
-            return self.adopt(a._np().astype(dtype))
+            return self.adopt(a.array().astype(dtype))
 
-    def contiguous(self, a: TensorView[Any, Any, Any]) -> Tensor[Any, Any, Any]:
-        return self.adopt(a._np())
+    def contiguous(self, a: Region) -> Region:
+        return self.adopt(a.array())
 
-    def gather(self, a: TensorView[Any, Any, Any], index: Any) -> Tensor[Any, Any, Any]:
-        return self.adopt(a._np()[index])
+    def gather(self, a: Region, index: Any) -> Region:
+        return self.adopt(a.array()[index])
 
     def fill(self, buf: Buffer, value: Any) -> None:
         self.access(buf)
         buf.array.fill(value)
 
     def _target(self, dst: Buffer, layout: Layout) -> Array:
-        from corten.tensor._types import _raw_array
-
         self.access(dst)
-        return _raw_array(dst, *layout)
+        return raw_array(dst, *layout)
 
     @staticmethod
     def _source(out: Array, value: Any) -> Any:
-        src = value._np() if hasattr(value, "_np") else value
+        src = value.array() if isinstance(value, Region) else value
         if isinstance(src, np.ndarray) and np.may_share_memory(out, src):
             src = src.copy()  # an overlapping source behaves as if copied first
         return src

@@ -20,17 +20,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from corten.backends.base import Allocator, Backend, Block, Event, Stream
 from corten.core.devices import Device, Meta
 from corten.core.errors import DeviceMismatchError, ShapeError
+from corten.memory.region import Region
 from corten.memory.storage import Buffer
-
-if TYPE_CHECKING:
-    from corten.tensor import Tensor, TensorView
 
 __all__ = ["MetaBackend"]
 
@@ -62,8 +60,8 @@ def _placeholder(dtype: np.dtype[Any], numel: int) -> Array:
 
 
 def _scalar_like(value: Any) -> Any:
-    if hasattr(value, "_dtype"):
-        return np.zeros((), dtype=value._dtype.numpy)
+    if isinstance(value, Region):
+        return np.zeros((), dtype=value.dtype)
     return value
 
 
@@ -88,13 +86,11 @@ class MetaBackend(Backend):
     def _buffer(self, block: Block, dtype: np.dtype[Any], numel: int) -> Buffer:
         return self.allocate(numel, dtype)
 
-    def _result(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
-        from corten.tensor._types import _wrap_buffer
-
+    def _result(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Region:
         n = 1
         for d in shape:
             n *= d
-        return _wrap_buffer(self.allocate(n, dtype), shape)
+        return Region.whole(self.allocate(n, dtype), shape)
 
     def access(self, buf: Buffer) -> None:
         raise _no_data("this operation reads or writes elements")
@@ -113,53 +109,49 @@ class MetaBackend(Backend):
     def _copy_to_host(
         self,
         dst: Buffer,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool,
         stream: Stream | None,
     ) -> Event | None:
         raise _no_data(f"moving a tensor from meta to {dst.device}")
 
-    def copy_peer(self, src: TensorView[Any, Any, Any]) -> Buffer:
-        return self.allocate(src.numel, src.dtype.numpy)
+    def copy_peer(self, src: Region) -> Buffer:
+        return self.allocate(src.numel, src.dtype)
 
     # ------------------------------------------------------------------ compute
 
     def binary(
         self,
         op: Callable[[Any, Any], Any],
-        a: TensorView[Any, Any, Any],
+        a: Region,
         b: Any,
         reflected: bool,
-    ) -> Tensor[Any, Any, Any]:
-        b_shape = tuple(b.shape) if hasattr(b, "shape") else ()
+    ) -> Region:
+        b_shape = b.shape if isinstance(b, Region) else ()
         try:
             shape = np.broadcast_shapes(a.shape, b_shape)
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {a.shape} and {b_shape} cannot be broadcast together"
             ) from exc
-        x, y = np.zeros((), dtype=a.dtype.numpy), _scalar_like(b)
+        x, y = np.zeros((), dtype=a.dtype), _scalar_like(b)
         with np.errstate(all="ignore"):
             out = op(y, x) if reflected else op(x, y)
         return self._result(shape, np.asarray(out).dtype)
 
-    def unary(
-        self, op: Callable[[Any], Any], a: TensorView[Any, Any, Any]
-    ) -> Tensor[Any, Any, Any]:
+    def unary(self, op: Callable[[Any], Any], a: Region) -> Region:
         with np.errstate(all="ignore"):
-            dtype = np.asarray(op(np.zeros((), dtype=a.dtype.numpy))).dtype
+            dtype = np.asarray(op(np.zeros((), dtype=a.dtype))).dtype
         return self._result(a.shape, dtype)
 
-    def reduce(
-        self, name: str, a: TensorView[Any, Any, Any], axis: Any, keepdims: bool
-    ) -> Tensor[Any, Any, Any]:
+    def reduce(self, name: str, a: Region, axis: Any, keepdims: bool) -> Region:
         # The dtype from a one-element stand-in; the shape from the axes.
-        probe = np.ones((1,) * a.ndim, dtype=a.dtype.numpy)
+        probe = np.ones((1,) * len(a.shape), dtype=a.dtype)
         with np.errstate(all="ignore"):
             dtype = np.asarray(getattr(np, name)(probe, axis=axis, keepdims=keepdims)).dtype
         if axis is None:
-            axes = set(range(a.ndim))
+            axes = set(range(len(a.shape)))
         elif isinstance(axis, tuple):
             axes = set(axis)
         else:
@@ -169,11 +161,11 @@ class MetaBackend(Backend):
         )
         return self._result(shape, dtype)
 
-    def cast(self, a: TensorView[Any, Any, Any], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
+    def cast(self, a: Region, dtype: np.dtype[Any]) -> Region:
         return self._result(a.shape, dtype)
 
-    def contiguous(self, a: TensorView[Any, Any, Any]) -> Tensor[Any, Any, Any]:
-        return self._result(a.shape, a.dtype.numpy)
+    def contiguous(self, a: Region) -> Region:
+        return self._result(a.shape, a.dtype)
 
-    def gather(self, a: TensorView[Any, Any, Any], index: Any) -> Tensor[Any, Any, Any]:
+    def gather(self, a: Region, index: Any) -> Region:
         raise _no_data("indexing with arrays or masks")

@@ -37,11 +37,12 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import numpy as np
 
 from corten.backends.base import (
+    BACKEND_REGISTRY,
     Allocator,
     CurrentStream,
     Event,
@@ -51,10 +52,8 @@ from corten.backends.base import (
 )
 from corten.core.devices import Device, Sim
 from corten.core.errors import CortenError, DeviceMismatchError
+from corten.memory.region import Region, raw_array
 from corten.memory.storage import DEVICE_STATE, Buffer
-
-if TYPE_CHECKING:
-    from corten.tensor import TensorView
 
 __all__ = ["SimAllocator", "SimBackend", "SimEvent", "SimStream", "UseAfterFreeError"]
 
@@ -180,11 +179,9 @@ class SimStream(Stream):
         return not self._jobs
 
 
-def _raw(buf: Buffer, t: TensorView[Any, Any, Any]) -> Array:
-    """``t``'s elements over ``buf`` without any device hook (for queued jobs)."""
-    from corten.tensor._types import _raw_array
-
-    return _raw_array(buf, t._shape, t._strides, t._offset)
+def _raw(r: Region) -> Array:
+    """``r``'s elements without any device hook (for queued jobs)."""
+    return raw_array(r.buffer, r.shape, r.strides, r.offset)
 
 
 def _check_live(buf: Buffer, what: str) -> None:
@@ -279,20 +276,18 @@ class SimBackend(CurrentStream[SimStream], NumpyBackend):
     def _copy_to_host(
         self,
         dst: Buffer,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool,
         stream: Stream | None,
     ) -> Event | None:
         s = self._stream(stream)
-        # A frozen view holds the source as it is now: a later write to it copies away.
-        snapshot = src.view()
-        src_buf = snapshot._storage.buffer
-        shape = snapshot.shape
+        # The job keeps ``src`` (and its ``keep``, a frozen view of the source as it is
+        # now: a later write to the source copies away from what the job reads).
 
         def job() -> None:
-            _check_live(src_buf, "a device-to-host copy")
-            np.copyto(dst.array.reshape(shape), _raw(src_buf, snapshot))
+            _check_live(src.buffer, "a device-to-host copy")
+            np.copyto(dst.array.reshape(src.shape), _raw(src))
             DEVICE_STATE.in_flight.pop(dst, None)
 
         s.enqueue(job)
@@ -301,14 +296,12 @@ class SimBackend(CurrentStream[SimStream], NumpyBackend):
             return None
         return s.record_event()
 
-    def copy_peer(self, src: TensorView[Any, Any, Any]) -> Buffer:
-        from corten.backends import get_backend
-
-        source = get_backend(src._device)
+    def copy_peer(self, src: Region) -> Buffer:
+        source = BACKEND_REGISTRY.get(src.device)
         if not isinstance(source, SimBackend):
             return super().copy_peer(src)
         source.current_stream().synchronize()
-        _check_live(src._storage.buffer, "a peer copy")
-        dst = self.allocate(src.numel, src.dtype.numpy)
-        np.copyto(dst.array.reshape(src.shape), _raw(src._storage.buffer, src))
+        _check_live(src.buffer, "a peer copy")
+        dst = self.allocate(src.numel, src.dtype)
+        np.copyto(dst.array.reshape(src.shape), _raw(src))
         return dst

@@ -7,6 +7,7 @@ is the marker used in static types: ``ct.cuda`` is an instance of :class:`Cuda`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Final, Self
 
 from corten.core.errors import DeviceUnavailableError
@@ -15,6 +16,29 @@ __all__ = ["Cpu", "Cuda", "Device", "Meta", "Sim", "as_device", "cpu", "cuda", "
 
 
 _INTERNED: Final[dict[tuple[type[Device], int], Device]] = {}
+
+
+class _BackendHooks:
+    """What devices ask of the backend registry, which stands above them.
+
+    ``corten.backends`` fills these in when it is imported (``import corten`` does), so a
+    device never imports the layer above it.
+    """
+
+    __slots__ = ("discover", "get", "status")
+
+    def __init__(self) -> None:
+        self.get: Callable[[Device], Any] = _not_ready
+        self.status: Callable[[Device], str | None] = _not_ready
+        self.discover: Callable[[], None] = _not_ready
+
+
+def _not_ready(*args: object) -> Any:
+    raise RuntimeError("corten.backends has not been imported; import corten first")
+
+
+#: Filled in by :func:`corten.backends.registry.install_device_hooks`.
+BACKEND_HOOKS: Final = _BackendHooks()
 
 
 class Device:
@@ -93,9 +117,7 @@ class _Accelerator(Device):
         >>> s.device
         device('sim:0')
         """
-        from corten.backends import get_backend
-
-        return get_backend(self).new_stream()
+        return BACKEND_HOOKS.get(self).new_stream()
 
     def current_stream(self) -> Any:
         """The stream that work on this device goes to now.
@@ -106,9 +128,7 @@ class _Accelerator(Device):
         >>> ct.sim.current_stream() is ct.sim.current_stream()
         True
         """
-        from corten.backends import get_backend
-
-        return get_backend(self).current_stream()
+        return BACKEND_HOOKS.get(self).current_stream()
 
     def stream(self, stream: Any) -> Any:
         """A context manager that makes ``stream`` current for work on this device.
@@ -121,9 +141,7 @@ class _Accelerator(Device):
         ...     ct.sim.current_stream() is s
         True
         """
-        from corten.backends import get_backend
-
-        return get_backend(self).use_stream(stream)
+        return BACKEND_HOOKS.get(self).use_stream(stream)
 
     def synchronize(self) -> None:
         """Wait until all work queued on every stream of this device has run.
@@ -133,9 +151,7 @@ class _Accelerator(Device):
         >>> import corten as ct
         >>> ct.sim.synchronize()
         """
-        from corten.backends import get_backend
-
-        get_backend(self).synchronize()
+        BACKEND_HOOKS.get(self).synchronize()
 
 
 class Cuda(_Accelerator):
@@ -157,9 +173,7 @@ class Cuda(_Accelerator):
         >>> isinstance(ct.cuda.is_available(), bool)
         True
         """
-        from corten.backends import backend_status
-
-        return backend_status(cuda) is None
+        return BACKEND_HOOKS.status(cuda) is None
 
 
 class Sim(_Accelerator):
@@ -222,9 +236,7 @@ def as_device(value: object) -> Device:
             return cls(index)
         if cls is None and kind.isidentifier() and (not sep or idx.isdigit()):
             # Perhaps a kind that an installed backend package provides.
-            from corten.backends import discover
-
-            discover()
+            BACKEND_HOOKS.discover()
             if kind in _KINDS:
                 return _KINDS[kind](int(idx) if sep else 0)
     raise ValueError(
@@ -237,8 +249,6 @@ def require_available(device: Device) -> None:
     """Raise DeviceUnavailableError unless ``device`` has a usable backend here."""
     if device.kind == "cpu":
         return
-    from corten.backends import backend_status
-
-    reason = backend_status(device)
+    reason = BACKEND_HOOKS.status(device)
     if reason is not None:
         raise DeviceUnavailableError(f"device {device} cannot be used: {reason}")

@@ -47,14 +47,10 @@ from corten.core.errors import DTypeError, SerializationError
 from corten.core.layout import contiguous_strides, is_contiguous, may_overlap
 from corten.creation import from_numpy
 from corten.memory.storage import Buffer, Storage
-from corten.tensor._types import (
-    Tensor,
-    TensorView,
-    TensorViewMut,
-    _OverlappingViewMut,
-    _result,
-    _Writable,
-)
+from corten.tensor import Tensor, TensorView, TensorViewMut
+from corten.tensor._build import _result
+from corten.tensor.mutable import _OverlappingViewMut
+from corten.tensor.writable import _Writable
 
 if TYPE_CHECKING:
     from typing_extensions import CapsuleType

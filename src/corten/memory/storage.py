@@ -52,14 +52,20 @@ class _CowStats:
 _STATS: Final = _CowStats()
 ONE_HOLDER: Final = (None,)
 _STATS_LOCK: Final = threading.Lock()
-_PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
+#: The corten package (this file is corten/memory/storage.py).
+_PACKAGE_DIR: Final = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _in_package(filename: str) -> bool:
+    folder = os.path.dirname(filename)
+    return folder == _PACKAGE_DIR or folder.startswith(_PACKAGE_DIR + os.sep)
 
 
 def _caller_stacklevel() -> int:
     """The ``stacklevel`` that makes a warning name the first frame outside corten."""
     frame = sys._getframe(1)
     level = 1
-    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _PACKAGE_DIR:
+    while frame is not None and _in_package(frame.f_code.co_filename):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level

@@ -37,7 +37,7 @@ from numba.np.numpy_support import as_dtype as _nb_as_dtype
 from corten.core.dtypes import DType, float16, int64
 from corten.core.errors import CortenError
 from corten.pipelines.half import float_to_half, half_to_float, round_half
-from corten.pipelines.parallel import Plan, Stage, map_dtype, reference_dtype, sum_dtype
+from corten.pipelines.plan import Plan, Stage, map_dtype, reference_dtype, sum_dtype
 
 ir: Any = importlib.import_module("llvmlite.ir")  # numba's own dependency, untyped
 

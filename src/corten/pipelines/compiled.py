@@ -28,7 +28,7 @@ from corten.core.dtypes import float16
 from corten.core.errors import CortenError, ShapeError
 from corten.pipelines import reference as _pipeline_ref
 from corten.pipelines.codegen import CHUNK, Kernel, Lru, Rejected, fn_key, generate
-from corten.pipelines.parallel import Plan, sum_dtype, warn_fallback
+from corten.pipelines.plan import Plan, sum_dtype, warn_fallback
 from corten.pipelines.threads import launch
 
 __all__ = ["run"]

@@ -42,7 +42,7 @@ from corten.core.convert import scalar_for
 from corten.core.dtypes import DType, float16, int64
 from corten.core.errors import ShapeError
 from corten.pipelines import reference as _pipeline_ref
-from corten.pipelines.parallel import (
+from corten.pipelines.plan import (
     Plan,
     Stage,
     map_dtype,
@@ -417,7 +417,7 @@ def _numba_stream(backend: Any) -> Any:
 
 def _read(buf: Buffer, n: int) -> Array:
     """The first ``n`` elements of the device Buffer ``buf`` on the host."""
-    from corten.tensor._types import _wrap_buffer
+    from corten.tensor._build import _wrap_buffer
 
     t = _wrap_buffer(buf, (buf.array.size,))
     return np.asarray(t[:n].to_cpu().numpy())
@@ -479,7 +479,7 @@ def _execute(
     walk_strides: list[list[int]],
 ) -> Any:
     from corten.backends import get_backend
-    from corten.tensor._types import _wrap_buffer
+    from corten.tensor._build import _wrap_buffer
 
     device = plan.operands[0]._device
     backend = get_backend(device)
@@ -555,7 +555,7 @@ def _compact(
 ) -> Tensor[Any, Any, Any]:
     """Pass 2 of a filtered ``collect``: each thread's survivors to their place."""
     from corten.creation import from_numpy
-    from corten.tensor._types import _wrap_buffer
+    from corten.tensor._build import _wrap_buffer
 
     counts = _read(counts_buf, threads) if n else np.zeros(threads, np.int64)
     starts = np.zeros(threads, dtype=np.int64)

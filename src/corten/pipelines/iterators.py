@@ -20,6 +20,7 @@ import numpy as np
 from corten.core.convert import scalar_for
 from corten.core.dtypes import DType, as_dtype
 from corten.core.layout import normalize_axis
+from corten.pipelines import threads as _pipeline_threads
 from corten.pipelines.chunks import CHUNK, row_major_chunks
 from corten.pipelines.parallel import (
     CompilationWarning,
@@ -32,7 +33,8 @@ from corten.pipelines.parallel import (
 )
 
 if TYPE_CHECKING:
-    from corten.tensor._types import Tensor, TensorView, _Writable
+    from corten.tensor import Tensor, TensorView
+    from corten.tensor.writable import _Writable
 
 __all__ = [
     "CompilationWarning",
@@ -197,8 +199,6 @@ def set_num_threads(n: int) -> None:
     1
     >>> ct.set_num_threads(before)
     """
-    from corten.pipelines import threads as _pipeline_threads
-
     try:
         k = operator.index(n)
     except TypeError:
@@ -220,6 +220,4 @@ def get_num_threads() -> int:
     >>> ct.get_num_threads() >= 1
     True
     """
-    from corten.pipelines import threads as _pipeline_threads
-
     return _pipeline_threads.get_threads()

@@ -2,139 +2,41 @@
 
 A :class:`ParIter` records stages (``map``, ``zip``, ``filter``, ``enumerate``) and runs
 nothing until a terminal (``sum``, ``min``, ``max``, ``count``, ``reduce``, ``any``,
-``all``, ``collect``). The terminal turns the recipe into a :class:`Plan` and hands it to
-the backend that :func:`_backend_for` picks for the tensor's device: on the CPU, one
-numba kernel for the whole pipeline (``_pipeline_numba``), with a plain Python evaluator
-(``_pipeline_ref``) as the reference and the fallback.
-
-The dtype rules of the stages live here, so that every backend applies the same ones.
+``all``, ``collect``). The terminal turns the recipe into a
+:class:`~corten.pipelines.plan.Plan` and hands it to the runner that :func:`_backend_for`
+picks for the tensor's device: on the CPU, one numba kernel for the whole pipeline
+(``compiled``), with a plain Python evaluator (``reference``) as the reference and the
+fallback; on ``cuda`` one numba-cuda kernel (``cuda``).
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 
-from corten.core.dtypes import _BY_NUMPY, DType, as_dtype
-from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, DTypeError, ShapeError
+from corten.backends import get_backend
+from corten.core.dtypes import DType, as_dtype
+from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, ShapeError
+from corten.pipelines import compiled as _pipeline_numba
+from corten.pipelines import reference as _pipeline_ref
+from corten.pipelines.cuda import CudaPipelines
+from corten.pipelines.plan import (
+    CompilationWarning,
+    Plan,
+    Stage,
+    Terminal,
+)
+from corten.tensor import TensorView
+from corten.tensor._build import _result, _wrap_region
 
 if TYPE_CHECKING:
-    from corten.tensor import Tensor, TensorView
+    from corten.tensor import Tensor
 
 __all__ = ["CompilationWarning", "ParIter", "Plan", "Stage", "Terminal"]
 
 Array = np.ndarray[Any, Any]
-
-
-class CompilationWarning(UserWarning):
-    """A function given to a pipeline could not be compiled; corten ran it in Python.
-
-    The message gives numba's reason. It is issued once per function; the results are
-    the same, only slower.
-    """
-
-
-# ----------------------------------------------------------------------------- the plan
-
-
-class Stage(NamedTuple):
-    """One lazy stage: ``map`` (fn, dtype), ``filter`` (fn), ``zip`` (operand), ``enumerate``."""
-
-    kind: str
-    fn: Callable[..., Any] | None = None
-    operand: int = 0
-    dtype: DType | None = None
-    # map only: the function's results must fit ``dtype`` by kind (bool < int < float);
-    # used by apply_, which writes back into the tensor's own dtype.
-    same_kind: bool = False
-
-
-class Terminal(NamedTuple):
-    """What a pipeline computes: ``sum``, ``min``, ``max``, ``count``, ``reduce``,
-    ``any``, ``all`` or ``collect``."""
-
-    kind: str
-    fn: Callable[..., Any] | None = None
-    identity: Any = None
-
-
-class Plan(NamedTuple):
-    """A pipeline ready to run: its input tensors, their broadcast shape, the stages and
-    the terminal. Backends read the operands' elements and return the terminal's value
-    (a NumPy array for ``collect``)."""
-
-    operands: tuple[TensorView[Any, Any, Any], ...]
-    shape: tuple[int, ...]
-    stages: tuple[Stage, ...]
-    terminal: Terminal
-
-    @property
-    def filtered(self) -> bool:
-        return any(s.kind == "filter" for s in self.stages)
-
-
-# ----------------------------------------------------------------------------- dtype rules
-
-_KIND_RANK: Final = {"b": 0, "u": 1, "i": 1, "f": 2}
-_KIND_NAME: Final = ("bool", "integer", "float")
-
-
-def kind_rank(dtype: np.dtype[Any]) -> int:
-    """0 for bool, 1 for the integers, 2 for the floats."""
-    return _KIND_RANK[dtype.kind]
-
-
-def reference_dtype(dtypes: Sequence[DType]) -> DType:
-    """The dtype a map keeps when its function returns a value of the same kind: NumPy's
-    promotion of the stream's values (an ``enumerate`` index counts as int64)."""
-    return _BY_NUMPY[np.result_type(*(d.numpy for d in dtypes))]
-
-
-def map_dtype(stage: Stage, reference: DType, natural: np.dtype[Any], what: str = "map()") -> DType:
-    """The dtype of a map's results, given the dtype its function naturally returns.
-
-    A result of the reference's kind keeps the reference dtype (``x * 2`` on float32
-    stays float32 and on int8 wraps in int8, as NumPy does with Python scalars); another
-    kind takes the function's own type (``x > 0`` gives bool, ``x / 2`` on integers gives
-    float64). An explicit ``dtype`` wins.
-    """
-    if natural.kind not in _KIND_RANK:
-        raise DTypeError(
-            f"{what} functions must return one bool, int or float per element; "
-            f"{_name(stage.fn)} returns {natural}"
-        )
-    rank = _KIND_RANK[natural.kind]
-    if stage.dtype is not None:
-        if stage.same_kind and rank > _KIND_RANK[stage.dtype.kind]:
-            raise DTypeError(
-                f"{_name(stage.fn)} returns {_KIND_NAME[rank]} values ({natural}), which do "
-                f"not fit a {stage.dtype.name} tensor; round inside the function, or use "
-                f"map() to get a new {natural} tensor"
-            )
-        return stage.dtype
-    if rank == _KIND_RANK[reference.kind]:
-        return reference
-    return _BY_NUMPY[natural]
-
-
-def sum_dtype(dtype: DType) -> np.dtype[Any]:
-    """The accumulator of ``sum``: int64 (uint64 for unsigned), float64 for floats."""
-    if dtype.kind == "u":
-        return np.dtype(np.uint64)
-    if dtype.kind == "f":
-        return np.dtype(np.float64)
-    return np.dtype(np.int64)
-
-
-def _name(fn: object) -> str:
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
-    return f"the function {name}" if name else f"the callable {fn!r}"
-
-
-# ----------------------------------------------------------------------------- backends
 
 
 class PipelineBackend(Protocol):
@@ -160,8 +62,6 @@ class _CpuBackend:
         return t._np()
 
     def run(self, plan: Plan) -> Any:
-        from corten.pipelines import compiled as _pipeline_numba
-
         return _pipeline_numba.run(plan)
 
 
@@ -180,8 +80,6 @@ class _ReferenceDeviceBackend:
         raise AssertionError("unreachable")
 
     def run(self, plan: Plan) -> Any:
-        from corten.pipelines import reference as _pipeline_ref
-
         return _pipeline_ref.run(plan, [op._np() for op in plan.operands])
 
 
@@ -210,8 +108,6 @@ def _backend_for(t: TensorView[Any, Any, Any], what: str, *, host: bool = False)
     if kind == "sim":
         return _REFERENCE
     if kind == "cuda":
-        from corten.pipelines.cuda import CudaPipelines
-
         return CudaPipelines()
     raise DeviceUnavailableError(
         f"{what} is not yet supported on {t._device}; move the tensor with .to_cpu() "
@@ -367,8 +263,6 @@ class ParIter:
         >>> a.par_iter().zip(b).map(lambda x, y: x * y).collect().tolist()
         [[10.0, 20.0, 30.0], [20.0, 40.0, 60.0]]
         """
-        from corten.tensor import TensorView
-
         if not isinstance(other, TensorView):
             raise TypeError(f"zip() takes a tensor, got {type(other).__name__}")
         self._check_unfiltered("zip()")
@@ -546,30 +440,11 @@ class ParIter:
         >>> ct.tensor([[1, 2], [3, 4]]).par_iter().map(lambda x: x * 10).collect().tolist()
         [[10, 20], [30, 40]]
         """
-        from corten.tensor._types import _result
-
         self._single("collect()")
         out = self._run(Terminal("collect"))
         device = self._operands[0]._device
         if device.kind == "cuda":
             return out  # type: ignore[no-any-return]  # a cuda Tensor already
         if device.kind != "cpu":
-            from corten.backends import get_backend
-
-            return get_backend(device).adopt(out)
+            return _wrap_region(get_backend(device).adopt(out))
         return _result(out, device)
-
-
-def warn_fallback(fn: object, reason: str) -> None:
-    """Issue the one :class:`CompilationWarning` for ``fn``, naming the first user frame."""
-    from corten.memory.storage import _caller_stacklevel
-
-    what = "this pipeline's kernel" if fn is None else _name(fn)
-    first = reason.strip().splitlines()
-    short = " ".join(line.strip() for line in first[:6] if line.strip())
-    warnings.warn(
-        f"{what} could not be compiled by numba, so it runs in Python (slower, same "
-        f"results): {short}",
-        CompilationWarning,
-        stacklevel=_caller_stacklevel(),
-    )

@@ -20,7 +20,7 @@ from corten.core.convert import scalar_for
 from corten.core.dtypes import _BY_NUMPY, DType, int64
 from corten.core.errors import ShapeError
 from corten.pipelines.chunks import row_major_chunks
-from corten.pipelines.parallel import (
+from corten.pipelines.plan import (
     Plan,
     Stage,
     map_dtype,

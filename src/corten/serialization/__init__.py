@@ -12,3 +12,9 @@ from corten.serialization.files import *  # noqa: F403
 from corten.serialization.files import __all__ as _files_all
 
 __all__ = list(_files_all)
+
+from corten.serialization import files as _files
+from corten.tensor._hooks import EXT
+
+EXT.to_bytes = _files.to_bytes
+EXT.to_dict = _files.to_dict

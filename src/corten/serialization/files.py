@@ -38,7 +38,8 @@ from corten.core.typeparams import AnyRank
 from corten.memory.storage import Buffer, Storage
 from corten.serialization import safetensors as fmt
 from corten.serialization.safetensors import HEADER_LIMIT, MAX_BYTES, MAX_RANK, Entry, brief, fail
-from corten.tensor._types import Tensor, TensorView, _result
+from corten.tensor import Tensor, TensorView
+from corten.tensor._build import _result
 
 __all__ = [
     "HEADER_LIMIT",

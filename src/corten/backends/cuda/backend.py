@@ -20,7 +20,6 @@ recorded in ``docs/gpu-verification.md`` when there is one.
 from __future__ import annotations
 
 import importlib.util
-import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -29,23 +28,46 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import numpy as np
 
 from corten.backends.base import (
+    BACKEND_REGISTRY,
     Allocator,
     Backend,
     Block,
     CurrentStream,
     Event,
     Stream,
-    host_index,
 )
 from corten.backends.cuda import kernels as _K
-from corten.backends.cuda.driver import DeviceAllocation, Driver
+from corten.backends.cuda.driver import Driver
+from corten.backends.cuda.ops import (
+    _BINARY,
+    _UNARY,
+    _broadcast_strides,
+    _contiguous_strides,
+    _element_offsets,
+    _is_contiguous,
+    _numel,
+    _op_name,
+    _placeholder,
+    _result_dtype,
+    _scalar,
+)
+from corten.backends.cuda.resources import (
+    CudaAllocator,
+    CudaEvent,
+    CudaStream,
+    PinnedAllocator,
+    _AdoptedBlock,
+    device_pointer,
+)
+from corten.backends.registry import register_backend
 from corten.core.devices import Cuda, Device, cpu
 from corten.core.errors import DeviceMismatchError, ShapeError
+from corten.core.layout import is_contiguous
+from corten.memory.region import Region
 from corten.memory.storage import DEVICE_STATE, Buffer
 
 if TYPE_CHECKING:
     from corten.backends.cuda.kernels import Launch, Operand, Strided
-    from corten.tensor import Tensor, TensorView
 
 __all__ = ["CudaBackend", "CudaEvent", "CudaStream", "device_pointer", "set_driver"]
 
@@ -69,8 +91,6 @@ def set_driver(driver: Driver | None) -> None:
     >>> cuda.set_driver(None)
     """
     global _installed
-    from corten.backends import register_backend
-
     with _DRIVER_LOCK:
         _installed = driver
         CudaBackend._reason = None
@@ -84,7 +104,7 @@ def _driver() -> Driver:
         return _installed
     with _DRIVER_LOCK:
         if _default is None:
-            from corten.backends.cuda.driver import CudaCoreDriver
+            from corten.backends.cuda.core_driver import CudaCoreDriver
 
             _default = CudaCoreDriver()
         return _default
@@ -117,305 +137,6 @@ def _probe() -> str | None:
     if count == 0:
         return "the CUDA driver is installed but sees no GPU; use ct.cpu, or ct.sim"
     return None
-
-
-def device_pointer(buf: Buffer) -> int:
-    """The device address of the first element of a CUDA Buffer.
-
-    Raises
-    ------
-    DeviceMismatchError
-        If ``buf`` is not on a ``cuda`` device.
-    """
-    if buf.device.kind != "cuda":
-        raise DeviceMismatchError(f"a buffer on {buf.device} has no CUDA device pointer")
-    return int(buf.block.memory.ptr)
-
-
-def _placeholder(dtype: np.dtype[Any], numel: int) -> Array:
-    """``numel`` read-only elements of ``dtype`` over one element of host memory: what a
-    device Buffer's ``array`` is (its shape and dtype; never its data)."""
-    one = np.zeros(1, dtype=dtype)
-    return np.lib.stride_tricks.as_strided(one, shape=(numel,), strides=(0,), writeable=False)
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
-
-def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
-    strides = []
-    step = 1
-    for d in reversed(shape):
-        strides.append(step)
-        step *= max(d, 1)
-    return tuple(reversed(strides))
-
-
-def _is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
-    step = 1
-    for d, s in zip(reversed(shape), reversed(strides), strict=True):
-        if d == 0:
-            return True
-        if d != 1 and s != step:
-            return False
-        step *= d
-    return True
-
-
-def _broadcast_strides(
-    shape: tuple[int, ...], strides: tuple[int, ...], to: tuple[int, ...]
-) -> tuple[int, ...]:
-    """Strides of a ``shape``/``strides`` operand broadcast to ``to`` (0 where repeated)."""
-    pad = len(to) - len(shape)
-    out = [0] * pad
-    for d, s, t in zip(shape, strides, to[pad:], strict=True):
-        out.append(0 if d == 1 and t != 1 else s)
-    return tuple(out)
-
-
-def _element_offsets(layout: Layout) -> Array:
-    """The element offset of every element of ``layout`` (int64, in its shape)."""
-    shape, strides, offset = layout
-    acc = np.full(shape, offset, dtype=np.int64)
-    for d, (n, s) in enumerate(zip(shape, strides, strict=True)):
-        if n > 1 and s:
-            ix = [1] * len(shape)
-            ix[d] = n
-            acc += (np.arange(n, dtype=np.int64) * s).reshape(ix)
-    return acc
-
-
-#: corten's binary operators (``operator`` functions and NumPy ufunc names) to the
-#: kernels' op names.
-_BINARY: Final = {
-    "add": "add",
-    "sub": "subtract",
-    "subtract": "subtract",
-    "mul": "multiply",
-    "multiply": "multiply",
-    "truediv": "true_divide",
-    "true_divide": "true_divide",
-    "divide": "true_divide",
-    "floordiv": "floor_divide",
-    "floor_divide": "floor_divide",
-    "mod": "remainder",
-    "remainder": "remainder",
-    "pow": "power",
-    "power": "power",
-    "and_": "bitwise_and",
-    "bitwise_and": "bitwise_and",
-    "or_": "bitwise_or",
-    "bitwise_or": "bitwise_or",
-    "xor": "bitwise_xor",
-    "bitwise_xor": "bitwise_xor",
-    "eq": "equal",
-    "equal": "equal",
-    "ne": "not_equal",
-    "not_equal": "not_equal",
-    "lt": "less",
-    "less": "less",
-    "le": "less_equal",
-    "less_equal": "less_equal",
-    "gt": "greater",
-    "greater": "greater",
-    "ge": "greater_equal",
-    "greater_equal": "greater_equal",
-    "maximum": "maximum",
-    "minimum": "minimum",
-}
-_UNARY: Final = {
-    "neg": "negative",
-    "negative": "negative",
-    "pos": "positive",
-    "positive": "positive",
-    "abs": "absolute",
-    "absolute": "absolute",
-    "invert": "invert",
-    "inv": "invert",
-    "bitwise_invert": "invert",
-    "logical_not": "invert",
-    "sqrt": "sqrt",
-    "exp": "exp",
-    "log": "log",
-    "sin": "sin",
-    "cos": "cos",
-}
-
-
-def _op_name(op: Callable[..., Any], table: dict[str, str]) -> str:
-    name = getattr(op, "__name__", "")
-    found = table.get(name)
-    if found is None:
-        raise NotImplementedError(f"the cuda backend has no kernel for {op!r}")
-    return found
-
-
-def _result_dtype(op: Callable[..., Any], dtype: np.dtype[Any], arity: int) -> np.dtype[Any]:
-    """The dtype NumPy gives ``op`` on operands of ``dtype``."""
-    x = np.ones(1, dtype=dtype)
-    with np.errstate(all="ignore"):
-        out = op(x, x) if arity == 2 else op(x)
-    return np.asarray(out).dtype
-
-
-def _scalar(value: Any) -> bool | int | float:
-    return value.item() if isinstance(value, np.generic) else value  # type: ignore[no-any-return]
-
-
-class CudaEvent(Event):
-    """A point in a CUDA stream's work."""
-
-    def __init__(self, driver: Driver, raw: Any) -> None:
-        self._driver = driver
-        self.raw = raw
-
-    def synchronize(self) -> None:
-        self._driver.event_synchronize(self.raw)
-
-    def query(self) -> bool:
-        return self._driver.event_query(self.raw)
-
-
-class CudaStream(Stream):
-    """A CUDA stream of one device (``ct.cuda.Stream()``)."""
-
-    def __init__(self, device: Device, driver: Driver, raw: Any) -> None:
-        self.device = device
-        self._driver = driver
-        self.raw = raw
-
-    def __repr__(self) -> str:
-        return f"<CudaStream {self.handle:#x} on {self.device}>"
-
-    @property
-    def handle(self) -> int:
-        """The ``CUstream`` address (0 or 1 for the legacy default stream, 2 for the
-        per-thread one, as the driver reports them)."""
-        return self._driver.stream_handle(self.raw)
-
-    def __cuda_stream__(self) -> tuple[int, int]:
-        return (0, self.handle)
-
-    def synchronize(self) -> None:
-        self._driver.stream_synchronize(self.raw)
-
-    def record_event(self) -> CudaEvent:
-        return CudaEvent(self._driver, self._driver.record_event(self.raw))
-
-    def wait_event(self, event: Event) -> None:
-        if not isinstance(event, CudaEvent):
-            event.synchronize()  # an event of another kind: the host waits for it
-            return
-        self._driver.stream_wait_event(self.raw, event.raw)
-
-
-class CudaAllocator(Allocator):
-    """Device memory from the driver's stream-ordered pool, 256-byte aligned.
-
-    Memory is allocated on the backend's current stream and freed on the stream it was
-    allocated on, after the work queued so far on the current stream: so the pool cannot
-    hand it out again while either stream may still use it. (Work on a third stream
-    must be synchronized before the tensor is dropped.)
-    """
-
-    alignment: ClassVar[int] = 256
-
-    def __init__(self, backend: CudaBackend) -> None:
-        super().__init__(backend.device)
-        self._backend = backend
-        self._driver = backend.driver
-        self._index = backend.device.index
-        # The stream each live allocation was made on, by (address, size).
-        self._made_on: dict[tuple[int, int], CudaStream] = {}
-
-    def _allocate(self, nbytes: int) -> Any:
-        # The driver raises MemoryError for CUDA_ERROR_OUT_OF_MEMORY.
-        stream = self._backend.current_stream()
-        memory = self._driver.alloc(self._index, nbytes, stream.raw)
-        self._made_on[memory.ptr, memory.nbytes] = stream
-        return memory
-
-    def _free(self, memory: Any, nbytes: int) -> None:
-        try:
-            made_on = self._made_on.pop((memory.ptr, memory.nbytes), None)
-            current = self._backend.current_stream()
-            if made_on is None:
-                made_on = current
-            elif made_on is not current:
-                made_on.wait_event(current.record_event())
-            self._driver.free(memory, made_on.raw)
-        except Exception as exc:  # often called from a finalizer: say it, do not raise
-            if sys.is_finalizing():
-                return  # at exit the driver may already be gone
-            warnings.warn(
-                f"freeing {nbytes} bytes on {self.device} failed ({exc}); the memory leaks",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-
-    def _trim(self) -> None:
-        self._backend.synchronize()
-        self._driver.trim(self._index)
-
-    def _reserved(self) -> int:
-        found = self._driver.reserved(self._index)
-        return self._allocated if found is None else max(found, self._allocated)
-
-
-class _PinnedHolder:
-    """The base of the NumPy array over a pinned allocation: frees it with the last
-    array over it."""
-
-    __slots__ = ("__array_interface__", "_alloc", "_driver")
-
-    def __init__(self, driver: Driver, alloc: DeviceAllocation) -> None:
-        self._driver = driver
-        self._alloc = alloc
-        self.__array_interface__ = {
-            "shape": (alloc.nbytes,),
-            "typestr": "|u1",
-            "data": (alloc.ptr, False),
-            "version": 3,
-        }
-
-    def __del__(self) -> None:
-        try:  # noqa: SIM105 (at interpreter exit contextlib may be gone already)
-            self._driver.free_pinned(self._alloc)
-        except Exception:
-            pass
-
-
-class PinnedAllocator(Allocator):
-    """Page-locked host memory for one CUDA device's copies (counted, not cached)."""
-
-    alignment: ClassVar[int] = 64
-
-    def __init__(self, device: Device, driver: Driver) -> None:
-        super().__init__(device)
-        self._driver = driver
-
-    def _allocate(self, nbytes: int) -> Any:
-        alloc = self._driver.alloc_pinned(nbytes)
-        return np.asarray(_PinnedHolder(self._driver, alloc))
-
-    def _free(self, memory: Any, nbytes: int) -> None:
-        pass  # the memory goes back with the last array over it (_PinnedHolder)
-
-
-class _AdoptedBlock:
-    """The ``block`` of a Buffer over foreign device memory: keeps its owner alive."""
-
-    __slots__ = ("live", "memory", "nbytes", "owner")
-
-    def __init__(self, ptr: int, nbytes: int, owner: object) -> None:
-        self.memory = DeviceAllocation(ptr, nbytes, -1)
-        self.nbytes = nbytes
-        self.owner = owner
-        self.live = True
 
 
 class CudaBackend(CurrentStream[CudaStream], Backend):
@@ -479,9 +200,9 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         buf.block = _AdoptedBlock(int(ptr), numel * dtype.itemsize, owner)
         return buf
 
-    def _strided(self, t: TensorView[Any, Any, Any]) -> Strided:
-        buf = t._storage.buffer
-        return _K.Strided(device_pointer(buf) + t._offset * buf.array.itemsize, tuple(t._strides))
+    def _strided(self, t: Region) -> Strided:
+        buf = t.buffer
+        return _K.Strided(device_pointer(buf) + t.offset * buf.array.itemsize, tuple(t.strides))
 
     # ------------------------------------------------------------------ streams
 
@@ -545,41 +266,39 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
 
     def to_host(
         self,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool = False,
         stream: Stream | None = None,
     ) -> Buffer:
-        from corten.backends import get_backend
-
         if non_blocking:
-            dst = self.pinned_host(src.numel, src.dtype.numpy)
+            dst = self.pinned_host(src.numel, src.dtype)
         else:
-            dst = get_backend(cpu).allocate(src.numel, src.dtype.numpy)
+            dst = BACKEND_REGISTRY.get(cpu).allocate(src.numel, src.dtype)
         event = self._copy_to_host(dst, src, non_blocking=non_blocking, stream=stream)
         if event is not None:
             DEVICE_STATE.mark_in_flight(dst, event)
         return dst
 
-    def _dense(self, src: TensorView[Any, Any, Any]) -> tuple[int, Any]:
+    def _dense(self, src: Region) -> tuple[int, Any]:
         """The address of ``src``'s elements in row-major order, and what keeps it alive
         (a contiguous copy on this device when ``src`` is strided)."""
-        if src.is_contiguous:
-            buf = src._storage.buffer
-            return device_pointer(buf) + src._offset * buf.array.itemsize, buf
+        if is_contiguous(src.shape, src.strides):
+            buf = src.buffer
+            return device_pointer(buf) + src.offset * buf.array.itemsize, src
         dense = self.contiguous(src)
-        return device_pointer(dense._storage.buffer), dense
+        return device_pointer(dense.buffer), dense
 
     def _copy_to_host(
         self,
         dst: Buffer,
-        src: TensorView[Any, Any, Any],
+        src: Region,
         *,
         non_blocking: bool,
         stream: Stream | None,
     ) -> Event | None:
         s = self._stream(stream)
-        nbytes = src.numel * src.dtype.numpy.itemsize
+        nbytes = src.numel * src.dtype.itemsize
         if not nbytes:
             return None
         ptr, keep = self._dense(src)  # a strided source is made dense on the current stream
@@ -609,16 +328,14 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
             )
         return new
 
-    def copy_peer(self, src: TensorView[Any, Any, Any]) -> Buffer:
-        from corten.backends import get_backend
-
-        source = get_backend(src._device)
+    def copy_peer(self, src: Region) -> Buffer:
+        source = BACKEND_REGISTRY.get(src.device)
         if not isinstance(source, CudaBackend):
             return super().copy_peer(src)
         ptr, keep = source._dense(src)
         source.current_stream().synchronize()  # the source's work has run
-        dst = self.allocate(src.numel, src.dtype.numpy)
-        nbytes = src.numel * src.dtype.numpy.itemsize
+        dst = self.allocate(src.numel, src.dtype)
+        nbytes = src.numel * src.dtype.itemsize
         if nbytes:
             stream = self.current_stream()
             # cuMemcpyPeerAsync on a GPU: pool memory is not mapped into other devices.
@@ -631,43 +348,37 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
 
     # ------------------------------------------------------------------ compute
 
-    def _new(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
-        from corten.tensor._types import _wrap_buffer
-
-        return _wrap_buffer(self.allocate(_numel(shape), dtype), shape)
+    def _new(self, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Region:
+        return Region.whole(self.allocate(_numel(shape), dtype), shape)
 
     def _operand(self, b: Any, shape: tuple[int, ...]) -> Operand:
         """A kernel operand for ``b`` (a tensor on this device, or a scalar) broadcast
         to ``shape``."""
-        from corten.tensor import TensorView
-
-        if isinstance(b, TensorView):
+        if isinstance(b, Region):
             return self._broadcast(b, shape)
         return _scalar(b)
 
-    def _broadcast(self, b: TensorView[Any, Any, Any], shape: tuple[int, ...]) -> Strided:
+    def _broadcast(self, b: Region, shape: tuple[int, ...]) -> Strided:
         """``b``'s elements broadcast to ``shape``, as a kernel operand."""
         s = self._strided(b)
-        return _K.Strided(s.ptr, _broadcast_strides(b._shape, b._strides, shape))
+        return _K.Strided(s.ptr, _broadcast_strides(b.shape, b.strides, shape))
 
     def binary(
         self,
         op: Callable[[Any, Any], Any],
-        a: TensorView[Any, Any, Any],
+        a: Region,
         b: Any,
         reflected: bool,
-    ) -> Tensor[Any, Any, Any]:
-        from corten.tensor import TensorView
-
+    ) -> Region:
         name = _op_name(op, _BINARY)
-        b_shape: tuple[int, ...] = b._shape if isinstance(b, TensorView) else ()
+        b_shape: tuple[int, ...] = b.shape if isinstance(b, Region) else ()
         try:
-            shape = tuple(np.broadcast_shapes(a._shape, b_shape))
+            shape = tuple(np.broadcast_shapes(a.shape, b_shape))
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {a.shape} and {b_shape} cannot be broadcast together"
             ) from exc
-        in_dtype = a.dtype.numpy
+        in_dtype = a.dtype
         out_dtype = _result_dtype(op, in_dtype, 2)
         out = self._new(shape, out_dtype)
         if out.numel:
@@ -678,23 +389,19 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
             self._launch(_K.binary(name, self._strided(out), out_dtype, shape, x, y, in_dtype))
         return out
 
-    def unary(
-        self, op: Callable[[Any], Any], a: TensorView[Any, Any, Any]
-    ) -> Tensor[Any, Any, Any]:
+    def unary(self, op: Callable[[Any], Any], a: Region) -> Region:
         name = _op_name(op, _UNARY)
-        in_dtype = a.dtype.numpy
+        in_dtype = a.dtype
         out_dtype = _result_dtype(op, in_dtype, 1)
-        out = self._new(a._shape, out_dtype)
+        out = self._new(a.shape, out_dtype)
         if out.numel:
             self._launch(
-                _K.unary(name, self._strided(out), out_dtype, a._shape, self._strided(a), in_dtype)
+                _K.unary(name, self._strided(out), out_dtype, a.shape, self._strided(a), in_dtype)
             )
         return out
 
-    def reduce(
-        self, name: str, a: TensorView[Any, Any, Any], axis: Any, keepdims: bool
-    ) -> Tensor[Any, Any, Any]:
-        ndim = a.ndim
+    def reduce(self, name: str, a: Region, axis: Any, keepdims: bool) -> Region:
+        ndim = len(a.shape)
         if axis is None:
             red = tuple(range(ndim))
         elif isinstance(axis, (int, np.integer)):
@@ -702,20 +409,20 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         else:
             red = tuple(sorted(int(x) for x in axis))
         kept = tuple(i for i in range(ndim) if i not in red)
-        probe = np.ones((1,) * ndim, dtype=a.dtype.numpy)
+        probe = np.ones((1,) * ndim, dtype=a.dtype)
         with np.errstate(all="ignore"):
             out_dtype = np.asarray(getattr(np, name)(probe, axis=axis)).dtype
-        kept_shape = tuple(a._shape[i] for i in kept)
+        kept_shape = tuple(a.shape[i] for i in kept)
         if keepdims:
-            shape = tuple(1 if i in red else a._shape[i] for i in range(ndim))
+            shape = tuple(1 if i in red else a.shape[i] for i in range(ndim))
         else:
             shape = kept_shape
-        if name == "mean" and not _numel(tuple(a._shape[i] for i in red)):
+        if name == "mean" and not _numel(tuple(a.shape[i] for i in red)):
             warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)  # as NumPy
         out = self._new(shape, out_dtype)
         if out.numel:
             src = self._strided(a)
-            kept_src = _K.Strided(src.ptr, tuple(a._strides[i] for i in kept))
+            kept_src = _K.Strided(src.ptr, tuple(a.strides[i] for i in kept))
             dst = _K.Strided(self._strided(out).ptr, _contiguous_strides(kept_shape))
             plan = _K.reduce(
                 name,
@@ -723,9 +430,9 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
                 out_dtype,
                 kept_shape,
                 kept_src,
-                a.dtype.numpy,
-                tuple(a._shape[i] for i in red),
-                tuple(a._strides[i] for i in red),
+                a.dtype,
+                tuple(a.shape[i] for i in red),
+                tuple(a.strides[i] for i in red),
             )
             scratch = self.allocator.allocate(plan.scratch_bytes) if plan.scratch_bytes else None
             self._launch(plan.launches(0 if scratch is None else int(scratch.memory.ptr)))
@@ -744,30 +451,29 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         if _numel(shape):
             self._launch(_K.copy(dst, dst_dtype, shape, src, src_dtype))
 
-    def cast(self, a: TensorView[Any, Any, Any], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
-        out = self._new(a._shape, dtype)
-        self._copy_into(self._strided(out), dtype, a._shape, self._strided(a), a.dtype.numpy)
+    def cast(self, a: Region, dtype: np.dtype[Any]) -> Region:
+        out = self._new(a.shape, dtype)
+        self._copy_into(self._strided(out), dtype, a.shape, self._strided(a), a.dtype)
         return out
 
-    def contiguous(self, a: TensorView[Any, Any, Any]) -> Tensor[Any, Any, Any]:
-        return self.cast(a, a.dtype.numpy)
+    def contiguous(self, a: Region) -> Region:
+        return self.cast(a, a.dtype)
 
     def _upload_offsets(self, offsets: Array) -> Buffer:
         return self.from_host(np.ascontiguousarray(offsets, dtype=np.int64))
 
-    def gather(self, a: TensorView[Any, Any, Any], index: Any) -> Tensor[Any, Any, Any]:
-        index = host_index(index, a._device)
-        sel = _element_offsets((a._shape, a._strides, a._offset))[index]
-        dtype = a.dtype.numpy
+    def gather(self, a: Region, index: Any) -> Region:
+        sel = _element_offsets((a.shape, a.strides, a.offset))[index]
+        dtype = a.dtype
         out = self._new(sel.shape, dtype)
         if sel.size:
             offsets = self._upload_offsets(sel)
             self._launch(
                 _K.gather(
-                    device_pointer(out._storage.buffer),
+                    device_pointer(out.buffer),
                     dtype,
                     sel.size,
-                    device_pointer(a._storage.buffer),
+                    device_pointer(a.buffer),
                     device_pointer(offsets),
                 )
             )
@@ -782,22 +488,18 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
 
     def _value(self, dst: Buffer, value: Any) -> Any:
         """``value`` as a tensor that does not share ``dst`` (copied if it does), or a scalar."""
-        from corten.tensor import TensorView
-
-        if isinstance(value, TensorView) and value._storage.buffer is dst:
+        if isinstance(value, Region) and value.buffer is dst:
             return self.contiguous(value)
         return value
 
     def assign(self, dst: Buffer, layout: Layout, value: Any) -> None:
-        from corten.tensor import TensorView
-
         shape, strides, offset = layout
         n = _numel(shape)
         if not n:
             return
         dtype = dst.array.dtype
         ptr = device_pointer(dst) + offset * dtype.itemsize
-        if not isinstance(value, TensorView):
+        if not isinstance(value, Region):
             if _is_contiguous(shape, strides):
                 self._launch(_K.fill(ptr, dtype, n, _scalar(value)))
                 return
@@ -821,19 +523,17 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         self._launch(_K.binary(name, out, dtype, shape, out, self._operand(value, shape), dtype))
 
     def scatter(self, dst: Buffer, layout: Layout, index: Any, value: Any) -> None:
-        from corten.tensor import TensorView
-
-        sel = _element_offsets(layout)[host_index(index, self.device)]
+        sel = _element_offsets(layout)[index]
         if not sel.size:
             return
         dtype = dst.array.dtype
         src: Any
-        if isinstance(value, TensorView):
+        if isinstance(value, Region):
             dense = self._new(sel.shape, dtype)  # broadcast and copied away from ``dst``
             self._copy_into(
                 self._strided(dense), dtype, sel.shape, self._broadcast(value, sel.shape), dtype
             )
-            src = _K.Strided(device_pointer(dense._storage.buffer), (1,))
+            src = _K.Strided(device_pointer(dense.buffer), (1,))
         else:
             src = _scalar(value)
         offsets = self._upload_offsets(sel)
