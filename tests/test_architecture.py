@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"backends"}),
     frozenset({"tensor"}),
     frozenset({"creation"}),
-    frozenset({"pipelines", "interop", "serialization"}),
+    frozenset({"ops", "pipelines", "interop", "serialization"}),
 )
 
 

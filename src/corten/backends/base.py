@@ -275,6 +275,30 @@ class Backend(ABC):
     def fill(self, buf: Buffer, value: Any) -> None:
         """Set every element of ``buf`` to the scalar ``value`` (of its dtype)."""
 
+    def compute(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        data_dependent: bool = False,
+    ) -> Any:
+        """``fn(*args, **kwargs)``, a NumPy function named ``name``, over this device's
+        memory: the general verb of the operations that have no verb of their own.
+
+        ``args`` and ``kwargs`` hold Regions (the tensors' operands, one level deep in
+        lists and tuples too) and plain values. The result is a Region, a tuple of
+        Regions, or a Python scalar. ``data_dependent`` marks functions whose result
+        shape depends on the elements (``unique``, ``nonzero``). A backend that cannot
+        run ``name`` raises :class:`~corten.core.errors.DeviceUnavailableError` naming
+        the function and the device (this default).
+        """
+        raise DeviceUnavailableError(
+            f"{name}() cannot run on {self.device} in this version; move the tensors with "
+            ".to_cpu() (or use ct.sim to test device code)"
+        )
+
     # ------------------------------------------------------------------ write verbs
     # ``dst`` is a Buffer that the caller made exclusive; ``layout`` the elements of it
     # to write; ``value`` a Region on this device of the same dtype, or a scalar of it,
@@ -296,6 +320,36 @@ class Backend(ABC):
         arrays) selects, as NumPy's ``out[index] = value``."""
         self.access(dst)
         raise NotImplementedError(f"{type(self).__name__} cannot write elements")
+
+
+def map_regions(value: Any, fn: Callable[[Region], Any]) -> Any:
+    """``value`` with ``fn`` applied to each Region in it: top level, and one level deep
+    in tuples, lists and dicts (the shapes of ``compute``'s arguments)."""
+    if isinstance(value, Region):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: fn(v) if isinstance(v, Region) else v for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        items = [
+            fn(v)
+            if isinstance(v, Region)
+            else type(v)(fn(w) if isinstance(w, Region) else w for w in v)
+            if isinstance(v, (tuple, list))
+            else v
+            for v in value
+        ]
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
+def map_results(out: Any, adopt: Callable[[Any], Region]) -> Any:
+    """``compute``'s result: arrays (and NumPy scalars) adopted as Regions, tuples of
+    them as tuples, Python scalars as they are."""
+    if isinstance(out, tuple):
+        return tuple(map_results(o, adopt) for o in out)
+    if isinstance(out, (np.ndarray, np.generic)):
+        return adopt(np.asarray(out))
+    return out
 
 
 class NumpyBackend(Backend):
@@ -377,6 +431,22 @@ class NumpyBackend(Backend):
     def fill(self, buf: Buffer, value: Any) -> None:
         self.access(buf)
         buf.array.fill(value)
+
+    def compute(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        data_dependent: bool = False,
+    ) -> Any:
+        # NumPy over the device's memory (after its access hooks); results move into
+        # this device's allocator. NumPy's floating-point warnings are silenced, as the
+        # array API's special cases (sqrt(-1) is nan) ask.
+        with np.errstate(all="ignore"):
+            out = fn(*map_regions(args, Region.array), **map_regions(kwargs, Region.array))
+        return map_results(out, self.adopt)
 
     def _target(self, dst: Buffer, layout: Layout) -> Array:
         self.access(dst)

@@ -24,7 +24,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from corten.backends.base import Allocator, Backend, Block, Event, Stream
+from corten.backends.base import (
+    Allocator,
+    Backend,
+    Block,
+    Event,
+    Stream,
+    map_regions,
+    map_results,
+)
 from corten.core.devices import Device, Meta
 from corten.core.errors import DeviceMismatchError, ShapeError
 from corten.memory.region import Region
@@ -166,6 +174,28 @@ class MetaBackend(Backend):
 
     def contiguous(self, a: Region) -> Region:
         return self._result(a.shape, a.dtype)
+
+    def compute(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        data_dependent: bool = False,
+    ) -> Any:
+        # The shapes and dtypes of the result, from stand-ins that hold one element per
+        # operand (stride 0): no memory of the operands' size is made, but the result is
+        # computed at its full size once, on the host, then dropped.
+        if data_dependent:
+            raise _no_data(f"{name}() (its result's shape depends on the elements)")
+
+        def stand_in(r: Region) -> Array:
+            return np.broadcast_to(np.zeros((), dtype=r.dtype), r.shape)
+
+        with np.errstate(all="ignore"):
+            out = fn(*map_regions(args, stand_in), **map_regions(kwargs, stand_in))
+        return map_results(out, lambda arr: self._result(arr.shape, arr.dtype))
 
     def gather(self, a: Region, index: Any) -> Region:
         raise _no_data("indexing with arrays or masks")

@@ -1,0 +1,6 @@
+"""Operations on tensors: the functions of the array API standard's namespace.
+
+Each function checks its arguments, then runs where its operands live through
+:func:`corten.ops._dispatch.run`: NumPy inline on the CPU, the backend's ``compute`` verb
+on other devices.
+"""
