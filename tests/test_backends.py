@@ -22,6 +22,7 @@ from corten.backends import (
     backend_status,
     get_backend,
     register_backend,
+    registry,
 )
 from corten.backends.cpu import CpuAllocator, CpuBackend
 from corten.core import devices
@@ -128,11 +129,11 @@ def toy_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    monkeypatch.setattr(backends, "_discovered", False)
+    monkeypatch.setattr(registry, "_discovered", False)
     yield tmp_path
-    for table in (backends._TYPES, devices._KINDS):
+    for table in (registry._TYPES, devices._KINDS):
         table.pop("toy", None)
-    for table2 in (backends._INSTANCES, backends._REASONS):
+    for table2 in (registry._INSTANCES, registry._REASONS):
         for dev in [d for d in table2 if d.kind == "toy"]:
             del table2[dev]
     sys.modules.pop("toy_corten_backend", None)

@@ -32,8 +32,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import corten as ct
-from corten import serialization
 from corten.core.devices import require_available
+from corten.serialization import files as serialization
 from corten.serialization.safetensors import FORMAT_NAMES
 
 Array = np.ndarray[Any, Any]

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import corten as ct
-from corten import serialization
+from corten.serialization import files as serialization
 from corten.serialization.safetensors import FORMAT_NAMES
 
 Array = np.ndarray[Any, Any]

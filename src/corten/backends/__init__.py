@@ -28,7 +28,6 @@ from corten.backends.base import (
 )
 from corten.backends.registry import (
     backend_status,
-    discover,
     empty_cache,
     get_backend,
     memory_stats,
@@ -44,7 +43,6 @@ __all__ = [
     "NumpyBackend",
     "Stream",
     "backend_status",
-    "discover",
     "empty_cache",
     "get_backend",
     "memory_stats",

@@ -48,7 +48,7 @@ from corten.core.layout import contiguous_strides, is_contiguous, may_overlap
 from corten.creation import from_numpy
 from corten.memory.storage import Buffer, Storage
 from corten.tensor import Tensor, TensorView, TensorViewMut
-from corten.tensor._build import _result
+from corten.tensor._build import _result, _wrap_region
 from corten.tensor.mutable import _OverlappingViewMut
 from corten.tensor.writable import _Writable
 
@@ -883,7 +883,7 @@ def _cuda_capsule(
                 )
             copied = True
     if copied:
-        src = backend.contiguous(t)  # a fresh owner that the consumer alone will hold
+        src = _wrap_region(backend.contiguous(t._region()))  # a fresh owner for the consumer alone
         read_only = False
     release, buf = _hold_for_export(src, read_only and not copied)
     try:
@@ -961,7 +961,7 @@ def _import_cuda(x: object, source: Device | None, copy: bool | None) -> Tensor[
             f"{foreign.device}"
         )
     t = _adopt(backend, foreign.data, foreign, foreign.read_only)
-    return backend.contiguous(t) if copy else t
+    return _wrap_region(backend.contiguous(t._region())) if copy else t
 
 
 def _adopt(backend: Any, data: int, layout: Any, read_only: bool) -> Tensor[Any, Any, Any]:
@@ -1067,7 +1067,7 @@ def _from_cuda_array_interface(
         # The producer's pending work on its stream comes before anything corten does.
         _order_before_current(backend, layout.stream)
     t = _adopt(backend, layout.data, layout, layout.read_only)
-    return backend.contiguous(t) if copy else t
+    return _wrap_region(backend.contiguous(t._region())) if copy else t
 
 
 def cuda_array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:

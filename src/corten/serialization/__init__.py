@@ -1,5 +1,9 @@
 """Saving and loading tensors: safetensors files and bytes, and a JSON-able dict form.
 
+``safetensors`` writes and validates the format's headers; ``files`` does the I/O. The
+functions are documented here, as ``corten.serialization.*``, and re-exported at the top
+level (``ct.save``, ``ct.load``, ...).
+
 Examples
 --------
 >>> import corten as ct
@@ -8,13 +12,36 @@ Examples
 [0, 1, 2, 3]
 """
 
-from corten.serialization.files import *  # noqa: F403
-from corten.serialization.files import __all__ as _files_all
-
-__all__ = list(_files_all)
-
 from corten.serialization import files as _files
+from corten.serialization.files import (
+    HEADER_LIMIT,
+    TENSOR_KEY,
+    LoadedTensors,
+    from_bytes,
+    from_dict,
+    load,
+    load_tensor,
+    save,
+    to_bytes,
+    to_dict,
+)
 from corten.tensor._hooks import EXT
+
+__all__ = [
+    "HEADER_LIMIT",
+    "TENSOR_KEY",
+    "LoadedTensors",
+    "from_bytes",
+    "from_dict",
+    "load",
+    "load_tensor",
+    "save",
+    "to_bytes",
+    "to_dict",
+]
+
+for _public in (LoadedTensors, from_bytes, from_dict, load, load_tensor, save, to_bytes, to_dict):
+    _public.__module__ = __name__  # documented (and pickled) under corten.serialization
 
 EXT.to_bytes = _files.to_bytes
 EXT.to_dict = _files.to_dict
