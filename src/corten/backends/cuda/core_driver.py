@@ -124,7 +124,7 @@ def arch_option(major: int, minor: int) -> str:
 
     Examples
     --------
-    >>> from corten.backends.cuda.driver import arch_option
+    >>> from corten.backends.cuda.core_driver import arch_option
     >>> arch_option(9, 0), arch_option(12, 0), arch_option(8, 6)
     ('sm_90', 'sm_120', 'sm_86')
     """
