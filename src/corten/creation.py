@@ -7,6 +7,7 @@ and for Python data bool, int64 or float32 by the kind of the values.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from itertools import product
 from typing import Any, overload
@@ -18,8 +19,8 @@ from corten._typing import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Ran
 from corten.backends import get_backend
 from corten.devices import Cpu, Device, as_device, cpu, require_available
 from corten.dtypes import DType, Float32, as_dtype, bool_, float32, int64
-from corten.errors import DTypeError, ShapeError
-from corten.layout import contiguous_strides, extent, normalize_shape, numel
+from corten.errors import DTypeError, OutOfMemoryError, ShapeError
+from corten.layout import check_shape, contiguous_strides, extent, normalize_shape, numel
 from corten.storage import Buffer, Storage
 from corten.tensor import Scalar, Tensor, TensorView, _wrap_buffer
 
@@ -595,14 +596,41 @@ def arange(
         dtype = int64 if ints else float32
     dt = as_dtype(dtype)
     dev = _device(device)
+    if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
+        n = max(0, -((int(start) - int(stop)) // int(step)))  # len(range(...)), any size
+    else:
+        span = (float(stop) - float(start)) / float(step)
+        if not math.isfinite(span):
+            raise ShapeError(
+                f"arange({start!r}, {stop!r}, {step!r}) has no finite number of elements"
+            )
+        n = max(0, math.ceil(span))
+    check_shape((n,))  # ShapeError for more elements than an int64 counts
     if dev.kind == "meta":  # the length only: meta tensors hold no data
-        if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
-            n = len(range(int(start), int(stop), int(step)))
-        else:
-            n = max(0, math.ceil((float(stop) - float(start)) / float(step)))
         return _filled((n,), dt, dev, None)
-    arr = np.arange(start, stop, step, dtype=np.float64 if dt.is_floating else None)
+    # NumPy computes the values as int64 or float64 (8 bytes each) before the cast.
+    arr = _host_array(
+        lambda: np.arange(start, stop, step, dtype=np.float64 if dt.is_floating else None),
+        f"arange({start!r}, {stop!r}, {step!r}) of {n} elements",
+        n * max(8, dt.itemsize),
+    )
     return _owner(array_for(arr, dt) if not dt.is_floating else arr.astype(dt.numpy), dev)
+
+
+def _host_array(make: Callable[[], np.ndarray[Any, Any]], what: str, nbytes: int) -> Any:
+    """``make()``, a NumPy array of ``nbytes`` made on the host for a factory, with
+    corten's :class:`OutOfMemoryError` (and the sizes) where NumPy would fail."""
+    if nbytes > sys.maxsize:
+        raise OutOfMemoryError(
+            f"out of memory on cpu: {what} needs {nbytes} bytes, more than the address "
+            f"space ({sys.maxsize} bytes)"
+        )
+    try:
+        return make()
+    except MemoryError as exc:
+        raise OutOfMemoryError(
+            f"out of memory on cpu: {what} needs {nbytes} bytes, which cannot be allocated"
+        ) from exc
 
 
 @overload
@@ -637,7 +665,12 @@ def eye(
     dims = normalize_shape((n, n if m is None else m))
     if dev.kind == "meta":
         return _filled(dims, dt, dev, None)
-    return _owner(np.eye(dims[0], dims[1], dtype=dt.numpy), dev)
+    arr = _host_array(
+        lambda: np.eye(dims[0], dims[1], dtype=dt.numpy),
+        f"eye{dims} of {numel(dims)} elements of {dt.name}",
+        numel(dims) * dt.itemsize,
+    )
+    return _owner(arr, dev)
 
 
 @overload
