@@ -173,8 +173,30 @@ def _views(m: ModuleReport) -> None:
             )
         )
 
+    def shared() -> None:
+        rows, columns = [], []
+        for r in p["shared_views"]:
+            others = {library(k): v for k, v in timings(r).items() if k != "corten"}
+            columns += [c for c in others if c not in columns]
+            copies = "" if r.get("zero_copy", True) else " (copies)"
+            rows.append(Row(f"{r['op']}, {r['size']}{copies}", required(r, "corten"), others))
+        m.sections.append(
+            Section(
+                "views of memory shared with NumPy (ct.from_numpy of a uint8 image)",
+                "shared view",
+                "view",
+                columns,
+                rows,
+                "t[1:2, 1:2], select, narrow and numpy() of ct.from_numpy(a) for a 1 KiB and "
+                "a 64 MiB image, next to NumPy's slice of a and PyTorch's of "
+                "torch.from_numpy(a). A view is O(1): the time must not grow with the size.",
+            )
+        )
+
     m.read("view_creation", creation)
     m.read("contiguous", contiguous)
+    if "shared_views" in p:  # results written before the row existed have none
+        m.read("shared_views", shared)
 
 
 def _iterators(m: ModuleReport) -> None:

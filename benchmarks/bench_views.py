@@ -11,6 +11,10 @@ corten runs side by side with NumPy and PyTorch (CPU) in one process:
 - ``contiguous()`` of ``permute(2, 0, 1)`` of a 1080 x 1920 x 3 uint8 image (HWC to CHW,
   a real copy of 6 MiB) against ``np.ascontiguousarray(a.transpose(2, 0, 1))`` and
   torch's ``.permute(2, 0, 1).contiguous()``.
+- views of memory shared with NumPy (issue 13): ``t[1:2, 1:2]``, ``select``, ``narrow``
+  and ``numpy()`` of ``ct.from_numpy(a)`` for a 1 KiB and a 64 MiB uint8 image ``a``,
+  next to NumPy's slice of ``a`` and PyTorch's of ``torch.from_numpy(a)`` (the same
+  memory). A view is O(1): the target is the 64 MiB time within 2x of the 1 KiB time.
 
 Targets are printed with PASS or MISS; a MISS is information, not a failure.
 """
@@ -44,6 +48,17 @@ IMAGE_SHAPE = (1080, 1920, 3)
 # Targets (informational).
 VIEW_VS_NUMPY_MAX = 5.0  # corten view-creation time / numpy's
 CONTIGUOUS_VS_NUMPY_MIN = 0.9  # numpy time / corten time for the HWC -> CHW copy
+SHARED_LARGE_OVER_SMALL_MAX = 2.0  # a view of 64 MiB of shared memory / one of 1 KiB
+
+# Square uint8 images shared with NumPy through ct.from_numpy: 1 KiB and 64 MiB.
+SHARED_SIDES = {"1 KiB": 32, "64 MiB": 8192}
+# name: (corten statement, numpy equivalent, torch statement), each on a variable x
+SHARED_OPS: dict[str, tuple[str, str, str]] = {
+    "t[1:2, 1:2]": ("x[1:2, 1:2]", "x[1:2, 1:2]", "x[1:2, 1:2]"),
+    "select(0, 1)": ("x.select(0, 1)", "x[1]", "x.select(0, 1)"),
+    "narrow(0, 1, 1)": ("x.narrow(0, 1, 1)", "x[1:2]", "x.narrow(0, 1, 1)"),
+    "numpy()": ("x.numpy()", "x.view()", "x.numpy()"),
+}
 
 # name: (corten statement, numpy equivalent, torch statement), each on a variable x
 VIEW_OPS: dict[str, tuple[str, str, str]] = {
@@ -238,19 +253,87 @@ def bench_contiguous(config: Config, torch: Any) -> tuple[dict[str, Any], list[T
     return record, targets
 
 
+def bench_shared_views(config: Config, torch: Any) -> tuple[list[dict[str, Any]], list[Target]]:
+    heading(
+        "views of memory shared with NumPy: ct.from_numpy(a) of a square uint8 image "
+        "(median time per call)"
+    )
+    records: list[dict[str, Any]] = []
+    rows: list[list[str]] = []
+    by_op: dict[str, dict[str, float]] = {}
+    for size, side in SHARED_SIDES.items():
+        a = _image((side, side), 2)
+        x = ct.from_numpy(a)
+        namespaces: dict[str, dict[str, Any]] = {"corten": {"x": x}, "numpy": {"x": a}}
+        if torch is not None:
+            namespaces["torch"] = {"x": torch.from_numpy(a)}  # the same memory
+        for name, (ct_stmt, np_stmt, th_stmt) in SHARED_OPS.items():
+            got = eval(ct_stmt, {"x": x})
+            want = eval(np_stmt, {"x": a})
+            arr = got if isinstance(got, np.ndarray) else np.asarray(got)
+            _check(np.array_equal(arr, want), f"{name} of a {size} from_numpy tensor differs")
+            # Recorded, not checked: the code this row was written for copies (issue 13).
+            zero_copy = bool(np.shares_memory(arr, a))
+            del got, arr
+            stmts = {"corten": ct_stmt, "numpy": np_stmt, "torch": th_stmt}
+            cases = {lib: Case(stmts[lib], ns) for lib, ns in namespaces.items()}
+            timings = compare(cases, config)
+            t_ct = timings["corten"].median
+            by_op.setdefault(name, {})[size] = t_ct
+            records.append(
+                {
+                    "op": name,
+                    "size": size,
+                    "bytes": side * side,
+                    "zero_copy": zero_copy,
+                    "statements": {lib: stmts[lib] for lib in timings},
+                    **{lib: t.as_dict() for lib, t in timings.items()},
+                }
+            )
+            t_th = timings["torch"].median if "torch" in timings else None
+            rows.append(
+                [
+                    f"{name}, {size}",
+                    fmt_time(t_ct),
+                    fmt_time(timings["numpy"].median),
+                    fmt_time(t_th),
+                    fmt_ratio(t_ct / timings["numpy"].median),
+                    "yes" if zero_copy else "NO (copies)",
+                ]
+            )
+    print_table(["view", "corten", "numpy", "torch", "corten/numpy", "zero-copy"], rows)
+    print("(numpy: a[1:2, 1:2], a[1], a[1:2], a.view(); torch on torch.from_numpy(a))")
+    small, large = SHARED_SIDES
+    targets = [
+        Target(
+            name=f"{name} of ct.from_numpy(a): {large} vs {small}",
+            goal=f"within {SHARED_LARGE_OVER_SMALL_MAX:g}x the {small} time (O(1))",
+            measured=(
+                f"{fmt_time(t[large])} vs {fmt_time(t[small])} ({fmt_ratio(t[large] / t[small])})"
+            ),
+            passed=t[large] / t[small] <= SHARED_LARGE_OVER_SMALL_MAX,
+            value=t[large] / t[small],
+        )
+        for name, t in by_op.items()
+    ]
+    return records, targets
+
+
 def run(config: Config) -> dict[str, Any]:
     """Run the view benchmarks; print tables and targets; return the results."""
     torch, notes = optional_torch()
 
     view_records, view_targets = bench_view_creation(config, torch)
     contiguous_record, contiguous_targets = bench_contiguous(config, torch)
+    shared_records, shared_targets = bench_shared_views(config, torch)
 
-    targets = view_targets + contiguous_targets
+    targets = view_targets + contiguous_targets + shared_targets
     heading("targets (informational: a MISS does not fail the run)")
     print_targets(targets)
     return {
         "view_creation": view_records,
         "contiguous": contiguous_record,
+        "shared_views": shared_records,
         "targets": [t.as_dict() for t in targets],
         "notes": notes,
     }

@@ -626,3 +626,173 @@ def test_errors_inherit_their_built_in_bases() -> None:
         ct.SerializationError,
     ):
         assert issubclass(cls, ct.CortenError)
+
+
+# ------------------------------------------------- errors that were not corten's (issue 14)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [np.zeros(4, dtype=np.float32), [1.0, 2.0, 3.0, 4.0], 1.0, None],
+    ids=["ndarray", "list", "scalar", "None"],
+)
+@pytest.mark.parametrize("device", ["cpu", "sim"])
+def test_copy_from_something_that_is_not_a_tensor_raises_dtype_error(src: Any, device: str) -> None:
+    t = ct.arange(4, dtype=ct.float32, device=device)
+    m = t.view_mut()
+    for dst in (t, m):
+        with pytest.raises(ct.DTypeError, match=r"copy_ takes a corten tensor") as info:
+            dst.copy_(src)
+        assert t.to_cpu().tolist() == [0.0, 1.0, 2.0, 3.0]
+        assert isinstance(info.value, TypeError)
+        # the message says how to convert
+        assert "ct.tensor(" in str(info.value)
+        assert type(src).__name__ in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "idx",
+    [slice(None, None, 0), (0, slice(None, None, 0)), (Ellipsis, slice(1, 2, 0))],
+    ids=["::0", "0,::0", "...,1:2:0"],
+)
+@pytest.mark.parametrize("device", ["cpu", "sim"])
+def test_a_zero_slice_step_raises_tensor_index_error(idx: Any, device: str) -> None:
+    t = ct.arange(6, dtype=ct.int64, device=device).reshape_copy((2, 3))
+    with pytest.raises(ct.TensorIndexError, match="step"):
+        t[idx] = 1
+    with pytest.raises(ct.TensorIndexError, match="step"):
+        t.view_mut()[idx] = 1
+    assert t.to_cpu().tolist() == [[0, 1, 2], [3, 4, 5]]
+    with pytest.raises(ct.TensorIndexError, match="step"):
+        t[idx]
+    with pytest.raises(ct.TensorIndexError, match="step"):
+        t.view()[idx]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ct.tensor([1.0]).to("tpu"),
+        lambda: ct.tensor([1.0]).to("tpu:0"),
+        lambda: ct.zeros(3, device="tpu"),
+        lambda: ct.as_device("tpu"),
+        lambda: ct.as_device("cuda:x"),
+        lambda: ct.as_device(3),
+    ],
+    ids=["to_tpu", "to_tpu0", "zeros_tpu", "as_device_tpu", "cuda_x", "int"],
+)
+def test_unknown_devices_raise_a_corten_error_naming_the_known_ones(make: Any) -> None:
+    with pytest.raises(ct.DeviceUnavailableError, match="is not a device") as info:
+        make()
+    # still a ValueError, as before, for code that catches that
+    assert isinstance(info.value, ValueError)
+    for known in ("cpu", "cuda", "sim", "meta"):
+        assert known in str(info.value)
+
+
+@pytest.mark.parametrize("ndim", [33, 40, 64])
+@pytest.mark.parametrize("device", ["cpu", "sim"])
+def test_writes_to_tensors_of_more_than_32_dimensions(ndim: int, device: str) -> None:
+    # NumPy's np.broadcast (behind np.broadcast_shapes) stops at 32 dimensions; ufuncs,
+    # assignment and copies go up to 64, and so does corten.
+    shape = (2,) + (1,) * (ndim - 2) + (3,)
+    t = ct.zeros(shape, dtype=ct.int64, device=device)
+    t += 1
+    t *= ct.full(shape, 3, dtype=ct.int64, device=device)
+    t[...] = t + 1
+    t[0] = 7
+    m = t.view_mut()
+    m -= 1
+    want = np.full(shape, 3, dtype=np.int64)
+    want[0] = 6
+    assert t.to_cpu().numpy().tolist() == want.tolist()
+    c = ct.zeros(shape, dtype=ct.int64, device=device)
+    c.copy_(t)
+    assert c.to_cpu().numpy().tolist() == want.tolist()
+    with pytest.raises(ct.ShapeError, match="cannot be broadcast"):
+        t += ct.zeros((2,) + (1,) * (ndim - 2) + (4,), dtype=ct.int64, device=device)
+    assert t.to_cpu().numpy().tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: ct.empty((0, 2**70)), "2\\*\\*63|int64"),
+        (lambda: ct.zeros((2**63,)), "2\\*\\*63|int64"),
+        (lambda: ct.zeros((0, 2**70), device="meta"), "2\\*\\*63|int64"),
+        (lambda: ct.ones((2**62, 4)), "elements"),
+        (lambda: ct.empty((1,) * 65), "64 dimensions"),
+        (lambda: ct.zeros((1,) * 65), "64 dimensions"),
+        (lambda: ct.full((1,) * 65, 1.0), "64 dimensions"),
+        (lambda: ct.zeros((1,) * 65, device="sim"), "64 dimensions"),
+        (lambda: ct.zeros((1,) * 65, device="meta"), "64 dimensions"),
+        (lambda: ct.from_shape_vec((1,) * 65, [1]), "64 dimensions"),
+        (lambda: ct.zeros(1).reshape_copy((1,) * 65), "64 dimensions"),
+        (lambda: ct.zeros(1).reshape((1,) * 65), "64 dimensions"),
+        (lambda: ct.zeros(1).as_strided((1,) * 65, (0,) * 65), "64 dimensions"),
+        (lambda: ct.arange(2**70), "2\\*\\*63"),
+        (lambda: ct.arange(0.0, 1e20, 0.5), "2\\*\\*63"),
+        (lambda: ct.arange(0.0, float("inf")), "finite"),
+        (lambda: ct.eye(2**40), "elements"),
+    ],
+    ids=[
+        "empty_2**70",
+        "zeros_2**63",
+        "meta_2**70",
+        "ones_2**64_elements",
+        "empty_65d",
+        "zeros_65d",
+        "full_65d",
+        "sim_65d",
+        "meta_65d",
+        "from_shape_vec_65d",
+        "reshape_copy_65d",
+        "reshape_65d",
+        "as_strided_65d",
+        "arange_2**70",
+        "arange_float_2e20",
+        "arange_inf",
+        "eye_2**40",
+    ],
+)
+def test_shapes_numpy_cannot_hold_raise_shape_error_at_the_call(make: Any, match: str) -> None:
+    with pytest.raises(ct.ShapeError, match=match) as info:
+        make()
+    assert isinstance(info.value, ValueError)
+
+
+def test_an_index_that_gives_more_than_64_dimensions_raises() -> None:
+    t = ct.zeros((1,) * 60)
+    with pytest.raises(ct.TensorIndexError, match="64 dimensions"):
+        t[(None,) * 5]
+    assert t[(None,) * 4].ndim == 64
+
+
+@pytest.mark.parametrize(
+    ("make", "numbers"),
+    [
+        (lambda: ct.arange(2**62), ("4611686018427387904", "36893488147419103232")),
+        (lambda: ct.arange(0, 2**62, 1, dtype=ct.float32), ("4611686018427387904",)),
+        (lambda: ct.eye(2**31), ("4611686018427387904", "18446744073709551616")),
+        (lambda: ct.eye(2**31, dtype=ct.uint8, device="sim"), ("4611686018427387904",)),
+        (lambda: ct.empty((2**62,), dtype=ct.int64), ("36893488147419103232",)),
+    ],
+    ids=["arange_int64", "arange_float32", "eye", "eye_sim", "empty"],
+)
+def test_sizes_beyond_the_address_space_raise_out_of_memory_with_the_sizes(
+    make: Any, numbers: tuple[str, ...]
+) -> None:
+    with pytest.raises(ct.OutOfMemoryError) as info:
+        make()
+    assert isinstance(info.value, MemoryError)
+    for n in numbers:
+        assert n in str(info.value).replace(",", "")
+
+
+@pytest.mark.parametrize("ndim", [0, 1, 64])
+def test_the_largest_legal_shapes_still_work(ndim: int) -> None:
+    shape = (1,) * ndim
+    for t in (ct.zeros(shape), ct.empty(shape, device="meta"), ct.full(shape, 2.0)):
+        assert t.shape == shape
+    assert ct.zeros((0, 2**62)).shape == (0, 2**62)
+    assert ct.zeros((2**62, 0), device="meta").numel == 0

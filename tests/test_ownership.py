@@ -8,8 +8,13 @@ Three layers:
   after every step with a NumPy model in which every clone, frozen view and read-only
   export is an independent copy, while mutable views and writable exports are windows
   into their owner's model (NumPy's equivalent view of it; read-only where the view
-  overlaps itself, as after expand, and corten must refuse writes);
-* a multithreaded stress test: no write is lost and no frozen view ever changes;
+  overlaps itself, as after expand, and corten must refuse writes). Memory shared with
+  NumPy (``from_numpy``, ``from_dlpack``, ``numpy(writable=True)``, a writable DLPack
+  export) is a state of its own (issue 13): there frozen views and read-only exports are
+  read-only windows that see later writes through the owner and through the outside
+  array, as NumPy views do, while clones stay independent copies;
+* multithreaded stress tests: no write is lost, no frozen view ever changes, and reads
+  of owners during writes never see another tensor's values (issue 14);
 * deterministic tests, one rule each, plus regression tests for bugs found earlier.
 """
 
@@ -34,8 +39,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 import corten as ct
 from corten.tensor.mutable import _OverlappingViewMut
 
-TENSOR_KINDS = ("owner", "frozen", "mut", "omut")
+TENSOR_KINDS = ("owner", "frozen", "sview", "mut", "omut")
 WRITABLE_KINDS = ("owner", "mut")
+FROZEN_KINDS = ("frozen", "sview")
 DTYPES = {"int64": (ct.int64, np.int64), "float64": (ct.float64, np.float64)}
 MAX_HANDLES = 14
 
@@ -73,28 +79,52 @@ def _bufid(t: ct.TensorView) -> int:
     return id(t._storage.buffer)
 
 
+def _same_memory(x: Any, y: Any) -> bool:
+    """Whether two tensors' elements lie in the same memory (public API only)."""
+    if x.numel == 0 or y.numel == 0:
+        return True
+    return bool(np.shares_memory(x.numpy(), y.numpy()))
+
+
+def _read_only(w: np.ndarray) -> np.ndarray:
+    """A read-only window onto the model array ``w``: it follows writes to ``w``."""
+    r = w.view()
+    r.flags.writeable = False
+    return r
+
+
+def _negative_strides(t: Any) -> bool:
+    return any(s < 0 and n > 1 for n, s in zip(t.shape, t.strides, strict=True))
+
+
 # --------------------------------------------------------------------------- the model
 
 
 @dataclass(eq=False)
 class Group:
-    """One owner identity (one Storage): its owner, mutable views and writable exports."""
+    """One owner identity (one Storage): its owner, mutable views and writable exports.
 
-    escaped: bool = False
+    ``shared``: its memory is shared with code outside corten (issue 13), from its
+    creation (``from_numpy``, ``from_dlpack``) or from a writable export on. It stays so.
+    """
+
+    shared: bool = False
 
 
 @dataclass(eq=False)
 class Handle:
     """A live handle and its model.
 
-    ``kind`` is one of ``owner``, ``frozen``, ``mut``, ``omut`` (corten tensors; ``omut``
-    is a mutable view that overlaps itself, or one derived from such a view, which refuses
-    every write), ``ro`` (read-only NumPy export) or ``w`` (writable NumPy alias: a
-    writable export or a ``from_numpy`` source). ``model`` is an independent array for
-    ``frozen`` and ``ro``; for the others it is a window into the owner's model array, so
-    writes propagate as they should (read-only for ``omut``). An owner's model is laid
-    out like the owner (same strides and offset). ``overlap``: the tensor's layout
-    addresses some element twice.
+    ``kind`` is one of ``owner``, ``frozen``, ``sview``, ``mut``, ``omut`` (corten
+    tensors; ``sview`` is a frozen view of shared memory; ``omut`` is a mutable view that
+    overlaps itself, or one derived from such a view, which refuses every write), ``ro``
+    (read-only NumPy export of owned memory), ``sro`` (read-only NumPy export of shared
+    memory) or ``w`` (writable NumPy alias: a writable export or a ``from_numpy``
+    source). ``model`` is an independent array for ``frozen`` and ``ro``; for the others
+    it is a window into the owner's model array, so writes propagate as they should
+    (read-only for ``sview``, ``sro`` and ``omut``). An owner's model is laid out like
+    the owner (same strides and offset). ``overlap``: the tensor's layout addresses some
+    element twice.
     """
 
     kind: str
@@ -497,11 +527,24 @@ class OwnershipMachine(RuleBasedStateMachine):
     def _full(self) -> bool:
         return len(self.handles) >= MAX_HANDLES
 
+    @staticmethod
+    def _shared(h: Handle) -> bool:
+        return h.group is not None and h.group.shared
+
+    def _frozen_of(self, h: Handle, v: Any, window: np.ndarray) -> Handle:
+        """The handle of a frozen view ``v`` taken from ``h`` over the model ``window``:
+        an independent snapshot of owned memory, a read-only window of shared memory."""
+        if self._shared(h):
+            assert v.is_shared is True
+            return Handle("sview", v, _read_only(window), h.group)
+        assert v.is_shared is False
+        return Handle("frozen", v, np.array(window))
+
     def _create(self, data: st.DataObject) -> None:
         shape = data.draw(_shapes(), label="shape")
         dname = data.draw(st.sampled_from(sorted(DTYPES)), label="dtype")
         values = data.draw(_values(dname, shape), label="values")
-        how = data.draw(st.sampled_from(["tensor", "from_numpy"]), label="how")
+        how = data.draw(st.sampled_from(["tensor", "from_numpy", "from_dlpack"]), label="how")
         g = Group()
         if how == "tensor":
             t = ct.tensor(values.tolist(), dtype=DTYPES[dname][0])
@@ -521,8 +564,8 @@ class OwnershipMachine(RuleBasedStateMachine):
                 return a.T
             return a
 
-        t = ct.from_numpy(arrange(base))
-        g.escaped = True
+        t = ct.from_numpy(arrange(base)) if how == "from_numpy" else ct.from_dlpack(arrange(base))
+        g.shared = True
         self._add(Handle("owner", t, arrange(model_base), g))
         self._add(Handle("w", base, model_base, g))
 
@@ -545,10 +588,12 @@ class OwnershipMachine(RuleBasedStateMachine):
         h = data.draw(st.sampled_from(cands), label="handle")
         c = h.obj.clone()
         assert type(c) is ct.Tensor
-        escaped = h.group is not None and h.group.escaped
-        # O(1) clone: same Buffer until a write, except after an escape (eager copy) and
-        # for a layout that overlaps itself (an owner never aliases its own elements).
-        assert (c._storage.buffer is h.obj._storage.buffer) is not (escaped or h.overlap)
+        assert c.is_shared is False
+        shared = self._shared(h)
+        # O(1) clone: same Buffer until a write, except of shared memory (a clone is a
+        # value: it copies) and for a layout that overlaps itself (an owner never aliases
+        # its own elements).
+        assert (c._storage.buffer is h.obj._storage.buffer) is not (shared or h.overlap)
         assert c._storage is not h.obj._storage
         self._add(Handle("owner", c, _layout_copy(c, h.model), Group()))
 
@@ -559,9 +604,8 @@ class OwnershipMachine(RuleBasedStateMachine):
             return
         v = h.obj.view()
         assert type(v) is ct.TensorView
-        escaped = h.group is not None and h.group.escaped
-        assert (v._storage.buffer is h.obj._storage.buffer) is not escaped
-        self._add(Handle("frozen", v, h.model.copy()))
+        assert _same_memory(v, h.obj)  # no view copies, of owned or of shared memory
+        self._add(self._frozen_of(h, v, h.model))
 
     @rule(data=st.data())
     def view_mut(self, data: st.DataObject) -> None:
@@ -588,19 +632,22 @@ class OwnershipMachine(RuleBasedStateMachine):
             self._add(Handle(h.kind, sub, window, h.group))
         else:
             assert type(sub) is ct.TensorView
-            self._add(Handle("frozen", sub, window.copy()))
+            assert _same_memory(sub, h.obj)
+            self._add(self._frozen_of(h, sub, window))
 
     @rule(data=st.data())
     def view_op_frozen(self, data: st.DataObject) -> None:
         """A named view operation on an owner or a frozen view gives frozen views that
-        keep what they saw: the model is a copy of NumPy's equivalent view."""
-        h = self._pick(data, ("owner", "frozen"))
+        keep what they saw (the model is a copy of NumPy's equivalent view), or, of shared
+        memory, read-only windows (the model is NumPy's equivalent view, read-only)."""
+        h = self._pick(data, ("owner", *FROZEN_KINDS))
         if h is None:
             return  # when full, the new views are checked at once but not kept
         op = _draw_view_op(data, h.model.shape)
-        # An owner's model is laid out like the owner, so NumPy can view exactly where
-        # corten can; a frozen view's model is a compact copy.
-        mirrored = h.kind == "owner"
+        # An owner's model is laid out like the owner, and a view of shared memory is a
+        # window of it, so NumPy can view exactly where corten can; a frozen view's model
+        # is a compact copy.
+        mirrored = h.kind in ("owner", "sview")
         try:
             results = op.call(h.obj)
         except ct.ShapeError:
@@ -608,7 +655,6 @@ class OwnershipMachine(RuleBasedStateMachine):
             assert not mirrored or op.window(h.model)[0] is None, op.name
             return
         windows = op.window(h.model)
-        escaped = h.group is not None and h.group.escaped
         for r, w in zip(results, windows, strict=True):
             if mirrored:
                 assert (type(r) is ct.Tensor) is (w is None), (op.name, type(r))
@@ -619,11 +665,13 @@ class OwnershipMachine(RuleBasedStateMachine):
                 event(f"view_op_frozen: {op.kind} copied")
                 self._keep(Handle("owner", r, model, Group()), op.name)
                 continue
-            event(f"view_op_frozen: {op.kind}")
+            event(f"view_op_frozen: {op.kind}{' (shared)' if self._shared(h) else ''}")
             assert type(r) is ct.TensorView, (op.name, type(r))
-            assert (r._storage.buffer is h.obj._storage.buffer) is not escaped, op.name
-            values = np.reshape(h.model, op.copy_shape) if w is None else w
-            self._keep(Handle("frozen", r, np.array(values)), op.name)
+            assert _same_memory(r, h.obj), op.name  # no view copies
+            if w is None:  # a view of a compact copy (the source is a frozen snapshot)
+                assert not self._shared(h), op.name
+                w = np.reshape(h.model, op.copy_shape)
+            self._keep(self._frozen_of(h, r, w), op.name)
 
     @rule(data=st.data())
     def view_op_mut(self, data: st.DataObject) -> None:
@@ -750,7 +798,7 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def write_frozen(self, data: st.DataObject) -> None:
-        h = self._pick(data, ("frozen",))
+        h = self._pick(data, FROZEN_KINDS)
         if h is None:
             return
         op = data.draw(st.sampled_from(sorted(FROZEN_WRITES)), label="op")
@@ -763,9 +811,20 @@ class OwnershipMachine(RuleBasedStateMachine):
         if not cands or self._full():
             return
         h = data.draw(st.sampled_from(cands), label="handle")
-        a = h.obj.numpy() if data.draw(st.booleans(), label="numpy()") else np.asarray(h.obj)
+        how = ["numpy()", "np.asarray"]
+        if h.kind in FROZEN_KINDS and not _negative_strides(h.obj):
+            how.append("np.from_dlpack")  # a frozen view exports read-only DLPack
+        way = data.draw(st.sampled_from(how), label="export")
+        a = {"numpy()": h.obj.numpy, "np.asarray": lambda: np.asarray(h.obj)}.get(
+            way, lambda: np.from_dlpack(h.obj)
+        )()
         assert not a.flags.writeable
-        self._add(Handle("ro", a, h.model.copy()))
+        if self._shared(h):  # the memory itself, read-only
+            event(f"export_readonly: {way} of shared memory")
+            assert h.obj.numel == 0 or np.shares_memory(a, h.obj.numpy())
+            self._add(Handle("sro", a, _read_only(h.model), h.group))
+        else:
+            self._add(Handle("ro", a, h.model.copy()))
 
     @rule(data=st.data())
     def export_writable(self, data: st.DataObject) -> None:
@@ -773,11 +832,15 @@ class OwnershipMachine(RuleBasedStateMachine):
         if h is None or self._full():
             return
         assert h.group is not None
-        a = h.obj.numpy(writable=True)
+        how = ["numpy(writable=True)"]
+        if not _negative_strides(h.obj):  # corten never exports negative strides to DLPack
+            how.append("np.from_dlpack")
+        way = data.draw(st.sampled_from(how), label="export")
+        a = h.obj.numpy(writable=True) if way != "np.from_dlpack" else np.from_dlpack(h.obj)
         assert a.flags.writeable
         assert a.shape == h.model.shape
-        assert h.obj._storage.buffer.escaped
-        h.group.escaped = True
+        h.group.shared = True
+        assert h.obj.is_shared is True
         self._add(Handle("w", a, h.model, h.group))
 
     @rule(data=st.data())
@@ -792,7 +855,7 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def write_readonly_export(self, data: st.DataObject) -> None:
-        h = self._pick(data, ("ro",))
+        h = self._pick(data, ("ro", "sro"))
         if h is None:
             return
         idx = _draw_element_index(data, h.model.shape)
@@ -814,6 +877,7 @@ class OwnershipMachine(RuleBasedStateMachine):
         for h in self.handles:
             if h.kind in TENSOR_KINDS:
                 assert h.obj.shape == h.model.shape, h.label
+                assert h.obj.is_shared is (h.kind != "frozen" and self._shared(h)), h.label
                 got = h.obj.tolist()
             else:
                 assert h.obj.flags.writeable is (h.kind == "w"), h.label
@@ -911,6 +975,78 @@ def test_threads_lose_no_write_and_frozen_views_never_change() -> None:
             total += 1
     assert total == n_threads * (iters // 5) * 5
     assert elapsed < 10
+
+
+# Reads of an owner (or of its mutable view) that return values computed from the
+# elements. Each gives the smallest element it saw.
+OWNER_READS: dict[str, Callable[[Any], int]] = {
+    "min": lambda o: int(o.min().item()),
+    "max/argmax": lambda o: min(int(o.max().item()), int(o.argmax().item())),
+    "sum": lambda o: int(o.sum().item()),
+    "+": lambda o: int((o + 1).min().item()) - 1,
+    "==": lambda o: -1 if (o == -1).any().item() else 0,
+    "neg": lambda o: -int((-o).max().item()),
+    "astype": lambda o: int(o.astype(ct.float64).min().item()),
+    "t[::2]": lambda o: int(o[::2].min().item()),
+    "clone": lambda o: int(o.clone().min().item()),
+    "numpy()": lambda o: int(o.numpy().min()),
+    "np.asarray": lambda o: int(np.asarray(o).min()),
+    "gather": lambda o: int(o[[0, 1, -1]].min().item()),
+    "view_mut": lambda o: int(o.view_mut().min().item()),
+}
+
+
+@pytest.mark.parametrize("memory", ["owned", "shared"])
+def test_reads_of_owners_during_writes_never_see_another_tensor(memory: str) -> None:
+    """Issue 14: a read of an owner holds what it reads for its duration.
+
+    Writers clone an owner, write the owner (copy-on-write moves it off the clone's
+    buffer, or, for shared memory, writes in place) and fill the clone with -1; readers
+    read the owner in every way. The owner only ever holds values >= 0, so a negative
+    value is a read of another tensor's memory. Two readers, one writer.
+    """
+    n, reads = 200_000, 1_200
+    if memory == "owned":
+        owner = ct.zeros((n,), dtype=ct.int64)
+    else:
+        owner = ct.from_numpy(np.zeros(n, dtype=np.int64))
+    stop = threading.Event()
+    bad: list[str] = []
+    errors: list[str] = []
+    names = sorted(OWNER_READS)
+
+    def reader(r: int) -> None:
+        try:
+            for i in range(reads):
+                name = names[(i + r) % len(names)]
+                seen = OWNER_READS[name](owner)
+                if seen < 0:
+                    bad.append(f"reader {r}, read {i} ({name}) saw {seen}")
+                    return
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(f"reader {r}: {exc!r}")
+
+    def writer() -> None:
+        try:
+            while not stop.is_set():
+                c = owner.clone()
+                owner.view_mut()[0:1] += 1
+                c.fill_(-1)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(f"writer: {exc!r}")
+
+    readers = [threading.Thread(target=reader, args=(r,)) for r in range(2)]
+    w = threading.Thread(target=writer)
+    w.start()
+    for th in readers:
+        th.start()
+    for th in readers:
+        th.join(timeout=120)
+    stop.set()
+    w.join(timeout=30)
+    assert not any(th.is_alive() for th in (*readers, w))
+    assert errors == []
+    assert bad == []
 
 
 # --------------------------------------------------------------------------- clone
@@ -1248,37 +1384,42 @@ def test_dropping_a_readonly_export_unpins_the_buffer() -> None:
     assert t._storage.buffer is buf
 
 
-def test_writable_export_escapes_the_buffer() -> None:
+def test_writable_export_shares_the_memory() -> None:
     t = ct.tensor([[1, 2], [3, 4]], dtype=ct.int64)
     early = t.view()
     m = t.view_mut()
     a = t.numpy(writable=True)
     assert a.flags.writeable
-    assert t._storage.buffer.escaped
-    assert t._storage.buffer.holders == 1
-    assert early._storage.buffer is not t._storage.buffer  # made exclusive first
+    assert t.is_shared
+    assert m.is_shared
+    assert not early.is_shared
+    assert not _same_memory(early, t)  # views taken before keep what they saw
     a[0, 0] = 10  # writes through the array are seen by the tensor and its mutable views
     assert t.tolist() == m.tolist() == [[10, 2], [3, 4]]
     t[1, 1] = 40  # and the tensor's writes by the array
     m[0, 1] = 20
     assert a.tolist() == [[10, 20], [3, 40]]
-    # new clones and frozen views copy eagerly ...
+    # new clones copy (a clone is a value); new frozen views are windows (issue 13) ...
+    before = ct.cow_stats()["copies"]
     c = t.clone()
+    assert ct.cow_stats()["copies"] == before + 1
     v = t.view()
     row = t[1]
-    assert c._storage.buffer is not t._storage.buffer
-    assert v._storage.buffer is not t._storage.buffer
-    assert row._storage.buffer is not t._storage.buffer
-    assert not c._storage.buffer.escaped
-    # ... so they never see later writes through the array
+    assert not c.is_shared
+    assert v.is_shared
+    assert row.is_shared
+    assert not np.shares_memory(c.numpy(), a)
+    assert np.shares_memory(v.numpy(), a)
+    assert np.shares_memory(row.numpy(), a)
+    # ... so the views see later writes through the array, and the clone does not
     a[...] = 0
-    assert t.tolist() == [[0, 0], [0, 0]]
-    assert c.tolist() == v.tolist() == [[10, 20], [3, 40]]
-    assert row.tolist() == [3, 40]
+    assert t.tolist() == v.tolist() == [[0, 0], [0, 0]]
+    assert row.tolist() == [0, 0]
+    assert c.tolist() == [[10, 20], [3, 40]]
     assert early.tolist() == [[1, 2], [3, 4]]
-    # the escaped buffer stays exclusive: a later write by the tensor is still shared
+    # the owner writes in place, views alive or not: the array and the views see it
     t += 1
-    assert a.tolist() == [[1, 1], [1, 1]]
+    assert a.tolist() == v.tolist() == [[1, 1], [1, 1]]
 
 
 def test_writable_export_of_a_mutable_sub_view() -> None:
@@ -1296,7 +1437,7 @@ def test_writable_export_of_a_mutable_sub_view() -> None:
 def test_from_numpy_aliases_both_ways() -> None:
     a = np.arange(6, dtype=np.int64).reshape(2, 3)
     t = ct.from_numpy(a)
-    assert t._storage.buffer.escaped
+    assert t.is_shared
     a[0, 0] = 100
     assert t.tolist() == [[100, 1, 2], [3, 4, 5]]
     t[1, 2] = 50
@@ -1305,8 +1446,8 @@ def test_from_numpy_aliases_both_ways() -> None:
     c = t.clone()
     v = t.view()
     a[...] = 0
-    assert c.tolist() == v.tolist() == [[100, 60, 2], [3, 4, 50]]
-    assert t.tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert c.tolist() == [[100, 60, 2], [3, 4, 50]]  # a clone is a value
+    assert t.tolist() == v.tolist() == [[0, 0, 0], [0, 0, 0]]  # a view is a window
 
 
 @pytest.mark.parametrize("arrange", ["transposed", "reversed", "strided"])
@@ -1509,12 +1650,15 @@ def test_cow_warning_from_inplace_operator_names_the_writing_line() -> None:
     assert rec[0].filename == __file__
 
 
-def test_readonly_export_after_escape_keeps_what_it_saw() -> None:
+def test_readonly_export_of_shared_memory_is_the_memory() -> None:
     t = ct.tensor([1, 2, 3], dtype=ct.int64)
     a = t.numpy(writable=True)
     r = t.numpy()
+    assert not r.flags.writeable
+    assert np.shares_memory(r, a)
     a[0] = 100
-    assert r.tolist() == [1, 2, 3]
+    t[1] = 200
+    assert r.tolist() == [100, 200, 3]
 
 
 def test_readonly_export_after_escape_keeps_the_writable_alias_connected() -> None:

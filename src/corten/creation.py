@@ -7,6 +7,7 @@ and for Python data bool, int64 or float32 by the kind of the values.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from itertools import product
 from typing import Any, overload
@@ -17,10 +18,17 @@ from corten.backends import get_backend
 from corten.core.convert import array_for, infer_dtype, scalar_for, source_array
 from corten.core.devices import Cpu, Device, as_device, cpu, require_available
 from corten.core.dtypes import DType, Float32, as_dtype, bool_, float32, int64
-from corten.core.errors import DTypeError, ShapeError
-from corten.core.layout import contiguous_strides, extent, normalize_shape, numel
+from corten.core.errors import DTypeError, OutOfMemoryError, ShapeError
+from corten.core.layout import (
+    check_shape,
+    contiguous_strides,
+    extent,
+    may_overlap,
+    normalize_shape,
+    numel,
+)
 from corten.core.typeparams import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
-from corten.memory.storage import Buffer, Storage
+from corten.memory.storage import Buffer, GappedBuffer, Storage, count_copy
 from corten.tensor import Tensor, TensorView
 from corten.tensor._base import Scalar
 from corten.tensor._build import _wrap_buffer
@@ -597,14 +605,41 @@ def arange(
         dtype = int64 if ints else float32
     dt = as_dtype(dtype)
     dev = _device(device)
+    if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
+        n = max(0, -((int(start) - int(stop)) // int(step)))  # len(range(...)), any size
+    else:
+        span = (float(stop) - float(start)) / float(step)
+        if not math.isfinite(span):
+            raise ShapeError(
+                f"arange({start!r}, {stop!r}, {step!r}) has no finite number of elements"
+            )
+        n = max(0, math.ceil(span))
+    check_shape((n,))  # ShapeError for more elements than an int64 counts
     if dev.kind == "meta":  # the length only: meta tensors hold no data
-        if all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
-            n = len(range(int(start), int(stop), int(step)))
-        else:
-            n = max(0, math.ceil((float(stop) - float(start)) / float(step)))
         return _filled((n,), dt, dev, None)
-    arr = np.arange(start, stop, step, dtype=np.float64 if dt.is_floating else None)
+    # NumPy computes the values as int64 or float64 (8 bytes each) before the cast.
+    arr = _host_array(
+        lambda: np.arange(start, stop, step, dtype=np.float64 if dt.is_floating else None),
+        f"arange({start!r}, {stop!r}, {step!r}) of {n} elements",
+        n * max(8, dt.itemsize),
+    )
     return _owner(array_for(arr, dt) if not dt.is_floating else arr.astype(dt.numpy), dev)
+
+
+def _host_array(make: Callable[[], np.ndarray[Any, Any]], what: str, nbytes: int) -> Any:
+    """``make()``, a NumPy array of ``nbytes`` made on the host for a factory, with
+    corten's :class:`OutOfMemoryError` (and the sizes) where NumPy would fail."""
+    if nbytes > sys.maxsize:
+        raise OutOfMemoryError(
+            f"out of memory on cpu: {what} needs {nbytes} bytes, more than the address "
+            f"space ({sys.maxsize} bytes)"
+        )
+    try:
+        return make()
+    except MemoryError as exc:
+        raise OutOfMemoryError(
+            f"out of memory on cpu: {what} needs {nbytes} bytes, which cannot be allocated"
+        ) from exc
 
 
 @overload
@@ -639,7 +674,12 @@ def eye(
     dims = normalize_shape((n, n if m is None else m))
     if dev.kind == "meta":
         return _filled(dims, dt, dev, None)
-    return _owner(np.eye(dims[0], dims[1], dtype=dt.numpy), dev)
+    arr = _host_array(
+        lambda: np.eye(dims[0], dims[1], dtype=dt.numpy),
+        f"eye{dims} of {numel(dims)} elements of {dt.name}",
+        numel(dims) * dt.itemsize,
+    )
+    return _owner(arr, dev)
 
 
 @overload
@@ -700,9 +740,11 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
     """A tensor over a NumPy array's memory (zero-copy by default).
 
     The tensor keeps ``a`` alive. Both see each other's writes, as with PyTorch's
-    ``from_numpy``: the memory has escaped corten, so clones and frozen views of the
-    tensor copy eagerly. A read-only array is never written: the tensor copies on its
-    first write. Byte-swapped arrays are always copied.
+    ``from_numpy``. The memory is *shared* (``t.is_shared``): views of the tensor are
+    zero-copy windows that see writes made through ``a``, the tensor writes in place, and
+    a clone copies its elements. A read-only array is never written: the tensor copies
+    on its first write. Byte-swapped arrays, and arrays whose elements repeat
+    (``np.broadcast_to``), are copied.
 
     Examples
     --------
@@ -724,6 +766,12 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
         return _owner(np.array(a, order="C", copy=True), cpu)
     # The flat root starts at the lowest address the array touches and spans its extent.
     strides = tuple(s // isz for s in a.strides)
+    if may_overlap(a.shape, strides):
+        # An owner never aliases its own elements (np.broadcast_to, sliding windows): the
+        # elements are copied into a dense owner, a copy counted in ct.cow_stats().
+        dense = _owner(np.array(a, dtype=dt.numpy, order="C", copy=True), cpu)
+        count_copy(dense.nbytes)
+        return dense
     if a.size == 0:
         root = np.empty(0, dtype=a.dtype)
         offset = 0
@@ -735,7 +783,8 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
             corner, shape=(hi - lo,), strides=(isz,), writeable=bool(a.flags.writeable)
         )
         offset = -lo
-    buf = Buffer(root, cpu, escaped=True, readonly=not a.flags.writeable)
+    kind = GappedBuffer if a.size and hi - lo != a.size else Buffer
+    buf = kind(root, cpu, escaped=True, readonly=not a.flags.writeable)
     return Tensor._new(Storage.adopt(buf), a.shape, strides, offset, dt)
 
 

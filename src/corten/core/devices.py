@@ -215,8 +215,9 @@ def as_device(value: object) -> Device:
 
     Raises
     ------
-    ValueError
-        If the string names no device.
+    DeviceUnavailableError
+        If ``value`` names no device known here (it is also a ValueError); the message
+        lists the known kinds.
 
     Examples
     --------
@@ -232,17 +233,24 @@ def as_device(value: object) -> Device:
         if cls is not None and (not sep or idx.isdigit()):
             index = int(idx) if sep else 0
             if cls in (Cpu, Meta) and index != 0:
-                raise ValueError(f"{kind!r} has only ordinal 0, got {value!r}")
+                raise _UnknownDeviceError(f"{kind!r} has only ordinal 0, got {value!r}")
             return cls(index)
         if cls is None and kind.isidentifier() and (not sep or idx.isdigit()):
             # Perhaps a kind that an installed backend package provides.
             BACKEND_HOOKS.discover()
             if kind in _KINDS:
                 return _KINDS[kind](int(idx) if sep else 0)
-    raise ValueError(
-        f"{value!r} is not a device; use ct.cpu, ct.cuda, ct.cuda(i), ct.sim, ct.meta "
-        "or a string such as 'cuda:1'"
+    known = ", ".join(sorted(_KINDS))
+    raise _UnknownDeviceError(
+        f"{value!r} is not a device; the device kinds known here are {known}: use "
+        "ct.cpu, ct.cuda, ct.cuda(i), ct.sim, ct.meta or a string such as 'cuda:1' (other "
+        "kinds come from installed backend packages)"
     )
+
+
+class _UnknownDeviceError(DeviceUnavailableError, ValueError):
+    """A name of no device known here: a DeviceUnavailableError that is also the
+    ValueError that ``as_device`` raised before."""
 
 
 def require_available(device: Device) -> None:

@@ -7,12 +7,20 @@ Nothing here touches memory or devices.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from math import prod
 from operator import index as _index
 
 from corten.core.errors import AxisError, ShapeError, TensorIndexError
 
+MAX_NDIM = 64
+"""The most dimensions a tensor may have: NumPy's limit (``NPY_MAXDIMS``)."""
+
+_MAX_INT64 = 2**63 - 1
+
 __all__ = [
+    "MAX_NDIM",
     "broadcast_shapes",
+    "check_shape",
     "contiguous_strides",
     "extent",
     "is_contiguous",
@@ -100,7 +108,8 @@ def normalize_shape(shape: int | Sequence[int]) -> tuple[int, ...]:
     Raises
     ------
     ShapeError
-        If a dimension is negative or not an integer.
+        If a dimension is negative or not an integer, or NumPy cannot hold the shape
+        (see :func:`check_shape`).
 
     Examples
     --------
@@ -115,6 +124,51 @@ def normalize_shape(shape: int | Sequence[int]) -> tuple[int, ...]:
         raise ShapeError(f"a shape is an int or a sequence of ints, got {shape!r}") from exc
     if any(d < 0 for d in dims):
         raise ShapeError(f"dimensions must be >= 0, got shape {dims}")
+    return check_shape(dims)
+
+
+def check_shape(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """``dims`` if NumPy can hold a tensor of that shape, else ShapeError.
+
+    At most :data:`MAX_NDIM` dimensions, each dimension and the number of elements below
+    ``2**63`` (they are int64 in NumPy and in DLPack), even when a dimension is 0.
+
+    Raises
+    ------
+    ShapeError
+        If the shape has too many dimensions, or a size that does not fit in int64.
+
+    Examples
+    --------
+    >>> check_shape((2, 3))
+    (2, 3)
+    >>> try:
+    ...     check_shape((0, 2**70))
+    ... except ShapeError as exc:
+    ...     print(str(exc)[-48:])
+    a dimension must be below 2**63 (it is an int64)
+    """
+    if len(dims) > MAX_NDIM:
+        raise ShapeError(
+            f"a tensor has at most {MAX_NDIM} dimensions (NumPy's limit), got a shape of "
+            f"{len(dims)} dimensions; merge dimensions with reshape"
+        )
+    if not dims or (max(dims) <= _MAX_INT64 and prod(dims) <= _MAX_INT64):
+        return dims
+    n = 1
+    for i, d in enumerate(dims):
+        if d > _MAX_INT64:
+            power = f"2**{d.bit_length() - 1}" if d & (d - 1) == 0 else str(d)
+            raise ShapeError(
+                f"dimension {i} of shape {dims} is {power}: a dimension must be below 2**63 "
+                "(it is an int64)"
+            )
+        n *= d
+    if n > _MAX_INT64:
+        raise ShapeError(
+            f"a tensor of shape {dims} would have {n} elements, more than an int64 can count "
+            "(2**63 - 1)"
+        )
     return dims
 
 
@@ -282,6 +336,11 @@ def index_layout(
     layout = _basic_layout(shape, strides, offset, tuple(basic))
     assert layout is not None  # no None or ... left
     out_shape, out_strides, off = layout
+    if len(out_shape) + len(new_axes) > MAX_NDIM:
+        raise TensorIndexError(
+            f"the index {idx!r} gives {len(out_shape) + len(new_axes)} dimensions; a tensor "
+            f"has at most {MAX_NDIM} dimensions"
+        )
     for p in new_axes:
         out_shape = (*out_shape[:p], 1, *out_shape[p:])
         out_strides = (*out_strides[:p], 0, *out_strides[p:])
@@ -302,7 +361,13 @@ def _basic_layout(
         if type(it) is slice:
             size = shape[dim]
             stride = strides[dim]
-            start, stop, step = it.indices(size)
+            try:
+                start, stop, step = it.indices(size)
+            except ValueError as exc:  # a zero step
+                raise TensorIndexError(
+                    f"invalid slice {it!r} for dimension {dim}: {exc}; a slice step must "
+                    "not be zero"
+                ) from exc
             n = (
                 (stop - start + step - 1) // step
                 if step > 0

@@ -160,11 +160,6 @@ def _copy_reason(t: TensorView[Any, Any, Any], read_only: bool, versioned: bool)
             "it is read-only and the consumer asked for a legacy capsule, which cannot say "
             "so; consumers that pass max_version=(1, 0) or later get a read-only capsule"
         )
-    if read_only and t._storage.buffer.escaped:
-        return (
-            "its buffer has a writable alias outside corten, so a read-only export would "
-            "see writes made through that alias"
-        )
     return None
 
 
@@ -919,9 +914,11 @@ def _hold_for_export(
     it escaped. Returns the release and the buffer the export describes."""
     st = t._storage
     with st.lock:
-        if read_only:
+        if read_only and not st.buffer.escaped:
             buf = st.pin()
             return _Release(buf, t, pinned=True), buf
+        if read_only:  # shared memory is exported as itself, as a NumPy view would be
+            return _Release(st.buffer, t, pinned=False), st.buffer
         buf = st.escape() if isinstance(t, _Writable) else st.buffer
     return _Release(buf, t, pinned=False), buf
 

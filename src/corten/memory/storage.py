@@ -72,7 +72,12 @@ def _caller_stacklevel() -> int:
 
 
 def cow_stats() -> dict[str, int]:
-    """Copy-on-write copies made so far in this process, and their bytes.
+    """The copies corten made so far in this process to keep a promise, and their bytes.
+
+    They are the copy-on-write copies (a write to a buffer that a clone, frozen view or
+    read-only export still holds) and the copies that clones of memory shared with code
+    outside corten make (``ct.from_numpy``, ``numpy(writable=True)``, ...): a clone is a
+    value. A copy the user asks for (``ct.tensor(a)``, ``contiguous()``) is not counted.
 
     Examples
     --------
@@ -106,9 +111,12 @@ class Buffer:
     """One allocation on one device, shared by every Storage over it.
 
     ``array`` is a C-contiguous NumPy array of the element type (on the CPU); layouts
-    index its elements in row-major order, whatever its shape. ``escaped`` is set
-    once a writable alias has left corten: from then on new holders copy eagerly.
-    ``readonly`` marks memory corten must never write (a read-only NumPy array).
+    index its elements in row-major order, whatever its shape. ``escaped`` marks
+    *shared* memory: code outside corten can write it (it came from ``from_numpy`` or a
+    writable DLPack producer, or a writable alias left corten). corten cannot freeze shared
+    memory: its views are windows that hold nothing (:meth:`Storage.window`), its owner
+    writes in place, and clones copy. ``readonly`` marks memory corten must never write (a
+    read-only NumPy array).
     """
 
     __slots__ = ("__weakref__", "_holders", "array", "block", "device", "escaped", "readonly")
@@ -218,17 +226,33 @@ class Storage:
     def share(self) -> Storage:
         """A new holder over this Storage's Buffer, for a clone or frozen views.
 
-        An escaped Buffer is copied for the new holder instead (corten cannot see writes
-        through the outside alias). Call with :attr:`lock` held.
+        A shared (escaped) Buffer is copied for the new holder instead (corten cannot
+        freeze memory that others write); frozen views of shared memory take
+        :meth:`window` instead. Call with :attr:`lock` held.
         """
         buf = self.buffer
         if buf.escaped:
             buf = buf.copy()
+            count_copy(buf.nbytes)
         elif type(self) is Storage:
             self.__class__ = _TrackedStorage
         buf._hold()
         new = _new_storage(_TrackedStorage)
         new.buffer = buf
+        new.frozen = None
+        return new
+
+    def window(self) -> Storage:
+        """A Storage over this Storage's shared Buffer that holds nothing: what views of
+        memory shared with code outside corten stand on.
+
+        Such views see every write to the memory (through the outside alias and through
+        the owner, which writes in place), as NumPy views do; they are read-only for
+        corten. They keep the memory alive through the Buffer, but never make a writer
+        copy.
+        """
+        new = _new_storage(_WindowStorage)
+        new.buffer = self.buffer
         new.frozen = None
         return new
 
@@ -256,6 +280,8 @@ class Storage:
             return
         self.frozen = None
         # References left: the local name and getrefcount's argument.
+        if type(fs) is _WindowStorage:
+            return  # it holds nothing to give back
         if sys.getrefcount(fs) <= 2 and fs.buffer is self.buffer:
             fs.__class__ = Storage  # untracked: its hold is given back here, not in __del__
             self.buffer.release()
@@ -273,10 +299,12 @@ class Storage:
         new._hold()
         self.buffer = new
         self.frozen = None  # the views keep their Storage (and the old buffer) themselves
+        # The old buffer is vacated: never written again. A read of this tensor that
+        # another thread began before the copy may still be inside it, so the holder left
+        # with it (a clone) copies on its first write instead of writing in place.
+        buf.readonly = True
         buf.release()
-        with _STATS_LOCK:
-            _STATS.copies += 1
-            _STATS.bytes += new.nbytes
+        count_copy(new.nbytes)
         if _STATS.warn_above is not None and new.nbytes > _STATS.warn_above:
             warnings.warn(
                 f"a write copied a shared buffer of {new.nbytes} bytes (copy-on-write): a "
@@ -292,6 +320,30 @@ class Storage:
         buf = self.writable()
         buf.escaped = True
         return buf
+
+
+def count_copy(nbytes: int) -> None:
+    """Count a copy corten made to keep a promise (copy-on-write, a clone of shared
+    memory) in :func:`cow_stats`."""
+    with _STATS_LOCK:
+        _STATS.copies += 1
+        _STATS.bytes += nbytes
+
+
+class GappedBuffer(Buffer):
+    """A Buffer over a strided window of memory that belongs to someone else (a NumPy
+    array imported with gaps between its elements, ``ct.from_numpy(a[::10])``): the
+    gaps are not the tensor's elements, so ``as_strided``, which counts from the
+    buffer's start, refuses it (clone it first: a clone copies only its elements)."""
+
+    __slots__ = ()
+
+
+class _WindowStorage(Storage):
+    """A Storage that holds nothing: views of shared memory stand on it (see
+    :meth:`Storage.window`)."""
+
+    __slots__ = ()
 
 
 class _TrackedStorage(Storage):

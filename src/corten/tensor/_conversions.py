@@ -81,8 +81,9 @@ class _Conversions(_TensorBase[DT, R, D]):
     def _export_readonly(self) -> Array:
         """A read-only array that pins the buffer like a frozen view (a holder while alive).
 
-        An escaped buffer is copied instead: writes through its outside alias would
-        otherwise reach the export, and the pin would cut the alias off from the tensor.
+        Shared memory (an escaped buffer) is exported as itself, read-only and without a
+        pin: like a NumPy view, the export shows writes made outside and by the owner,
+        which writes in place.
         """
         self._require_host("numpy()")
         st = self._storage
@@ -91,7 +92,7 @@ class _Conversions(_TensorBase[DT, R, D]):
             if DEVICE_STATE.active:
                 DEVICE_STATE.before_access(buf)
             if buf.escaped:
-                arr = raw_array(buf, self._shape, self._strides, self._offset).copy()
+                arr = raw_array(buf, self._shape, self._strides, self._offset).view()
                 arr.flags.writeable = False
                 return arr
             st.pin()
@@ -197,7 +198,9 @@ class _Conversions(_TensorBase[DT, R, D]):
     def __repr__(self) -> str:
         if self._device.kind == "meta":
             return f"tensor(..., shape={self._shape}, dtype={self._dtype.name}, device='meta')"
-        return _format.tensor_repr(self._host_np(), self._dtype.name, self._device)
+        return _format.tensor_repr(
+            self._host_np(), self._dtype.name, self._device, self._storage.buffer.escaped
+        )
 
     def __str__(self) -> str:
         if self._device.kind == "meta":

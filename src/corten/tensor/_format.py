@@ -16,7 +16,9 @@ def tensor_str(arr: np.ndarray[Any, Any]) -> str:
     return np.array2string(arr, threshold=_THRESHOLD, edgeitems=_EDGE, separator=" ")
 
 
-def tensor_repr(arr: np.ndarray[Any, Any], dtype_name: str, device: Device) -> str:
+def tensor_repr(
+    arr: np.ndarray[Any, Any], dtype_name: str, device: Device, shared: bool = False
+) -> str:
     prefix = "tensor("
     body = np.array2string(
         arr, threshold=_THRESHOLD, edgeitems=_EDGE, separator=", ", prefix=prefix
@@ -26,5 +28,7 @@ def tensor_repr(arr: np.ndarray[Any, Any], dtype_name: str, device: Device) -> s
         extras.append(f"device='{device}'")
     if arr.size == 0:
         extras.append(f"shape={arr.shape}")
+    if shared:
+        extras.append("shared=True")
     tail = "".join(f", {e}" for e in extras)
     return f"{prefix}{body}{tail})"

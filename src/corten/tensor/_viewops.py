@@ -26,6 +26,7 @@ from corten.core.layout import (
     reshape_strides,
 )
 from corten.core.typeparams import DT, AnyRank, D, R, Rank0, Rank1, Rank2, Rank3, Rank4
+from corten.memory.storage import GappedBuffer
 from corten.tensor._reductions import _UnknownRank
 
 if TYPE_CHECKING:
@@ -529,6 +530,12 @@ class _ViewOps(Generic[DT, R, D]):
                 f"strides {new_strides}"
             )
         off = self._offset if offset is None else _index(offset)
+        if type(self._storage.buffer) is GappedBuffer:
+            raise ShapeError(
+                "as_strided counts from the start of the tensor's buffer, and this tensor is "
+                "a strided window of a NumPy array whose gaps are not its elements; take "
+                "t.clone() first (a compact copy of its elements) or index the array in NumPy"
+            )
         size = self._storage.buffer.array.size
         lo, hi = extent(new_shape, new_strides, off)
         if off < 0 or lo < 0 or hi > size:

@@ -36,7 +36,7 @@ from corten.core.layout import (
 )
 from corten.core.typeparams import DT, AnyRank, D, R
 from corten.memory.region import Region, array_at, numel
-from corten.memory.storage import Buffer, Storage
+from corten.memory.storage import Buffer, Storage, count_copy
 from corten.tensor._arith import _Arithmetic
 from corten.tensor._bridges import _Bridges
 from corten.tensor._build import _NO_CACHE, KINDS, _backend, _new_object, _result, _wrap_region
@@ -211,6 +211,31 @@ class TensorView(
         return self._device  # type: ignore[return-value]
 
     @property
+    def is_shared(self) -> bool:
+        """Whether the memory is shared with code outside corten, which can write it.
+
+        Memory taken in by ``ct.from_numpy`` or ``ct.from_dlpack`` of a writable producer,
+        or handed out by ``numpy(writable=True)`` or a writable DLPack export, is shared:
+        its views are zero-copy windows that see writes made outside (as NumPy views do),
+        the owner writes in place, and a clone copies. ``clone()`` or ``ct.tensor(a)``
+        give memory corten owns, with every copy-on-write guarantee.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import corten as ct
+        >>> a = np.zeros(3)
+        >>> t = ct.from_numpy(a)
+        >>> t.is_shared, t[1:].is_shared, t.clone().is_shared
+        (True, True, False)
+        >>> v = t[1:]
+        >>> a[1] = 5.0
+        >>> v.tolist()
+        [5.0, 0.0]
+        """
+        return self._storage.buffer.escaped
+
+    @property
     def ndim(self) -> int:
         """The rank: the number of dimensions."""
         return len(self._shape)
@@ -316,6 +341,12 @@ class TensorView(
             # An owner never aliases its own elements: an overlapping layout (expand,
             # some as_strided) becomes a dense copy.
             return self._dense_copy()
+        if self._storage.buffer.escaped:
+            # Memory that code outside corten writes cannot be shared by a value: the
+            # clone copies its own elements (counted in ct.cow_stats()).
+            dense = self._dense_copy()
+            count_copy(dense.nbytes)
+            return dense
         return KINDS.owner._make(
             self._owner_storage(), self._shape, self._strides, self._offset, self._dtype
         )

@@ -16,9 +16,11 @@ from corten.core.convert import array_for, cast_checked, scalar_for
 from corten.core.devices import cpu
 from corten.core.errors import (
     DeviceMismatchError,
+    DTypeError,
     ShapeError,
 )
 from corten.core.layout import (
+    broadcast_shapes,
     index_layout,
 )
 from corten.core.typeparams import DT, AnyRank, D, R
@@ -111,9 +113,10 @@ class _Writable(TensorView[DT, R, D]):
             fs = st.frozen
             if fs is not None and fs.buffer is st.buffer:
                 return fs
-            fs = st.share()
-            if fs.buffer is st.buffer:  # an escaped buffer gives a copy: nothing to share
-                st.frozen = fs
+            # Views of shared memory are windows that hold nothing: the owner writes in
+            # place and they see it, as NumPy views do.
+            fs = st.window() if st.buffer.escaped else st.share()
+            st.frozen = fs
             return fs
 
     def _owner_storage(self) -> Storage:
@@ -244,10 +247,14 @@ class _Writable(TensorView[DT, R, D]):
         >>> t.tolist()
         [[1.0, 2.0], [1.0, 2.0]]
         """
+        if not isinstance(src, TensorView):
+            raise DTypeError(
+                f"copy_ takes a corten tensor, got {type(src).__name__}; convert it first "
+                "with ct.tensor(src, dtype=t.dtype, device=t.device) (ct.from_numpy(src) "
+                "needs no copy for a NumPy array on the cpu), or assign it with t[...] = src"
+            )
         if self._device is not cpu and self._device.kind != "meta":
-            dv = self._device_operand(src) if isinstance(src, TensorView) else None
-            if dv is None:
-                self._check_other(src)  # raises, as on the cpu
+            dv = self._device_operand(src)
             self._check_broadcast_into(np.shape(dv), self._shape)
             layout = (self._shape, self._strides, self._offset)
             self._write(lambda out: None, lambda be, buf: be.assign(buf, layout, _as_operand(dv)))
@@ -257,9 +264,9 @@ class _Writable(TensorView[DT, R, D]):
         self._write(lambda out: np.copyto(out, b.copy() if np.may_share_memory(out, b) else b))
 
     def _check_broadcast_into(self, src: tuple[int, ...], dst: tuple[int, ...]) -> None:
-        try:
-            ok = np.broadcast_shapes(src, dst) == dst
-        except ValueError:
+        try:  # corten's own: np.broadcast_shapes stops at 32 dimensions
+            ok = broadcast_shapes(src, dst) == dst
+        except ShapeError:
             ok = False
         if not ok:
             raise ShapeError(f"a value of shape {src} cannot be broadcast into shape {dst}")
@@ -286,7 +293,7 @@ class _Writable(TensorView[DT, R, D]):
             d_idx: Any = idx if basic else _np_index(idx, self._device)
             try:
                 target = np.broadcast_to(np.zeros((), np.int8), self._shape)[d_idx].shape
-            except IndexError as exc:
+            except (IndexError, ValueError) as exc:  # ValueError: a zero slice step
                 raise _index_error(exc, idx, self._shape) from exc
             dval: Any
             if isinstance(value, TensorView):
@@ -318,7 +325,7 @@ class _Writable(TensorView[DT, R, D]):
         np_idx: Any = idx if _is_basic(idx) else _np_index(idx, self._device)
         try:
             target_shape = np.shape(arr[np_idx])
-        except IndexError as exc:
+        except (IndexError, ValueError) as exc:  # ValueError: a zero slice step
             raise _index_error(exc, idx, self._shape) from exc
         val = self._value_array(value)
         vshape = np.shape(val)
