@@ -20,6 +20,7 @@ from corten.core.devices import Cpu, Device, as_device, cpu, require_available
 from corten.core.dtypes import DType, Float32, as_dtype, bool_, float32, int64
 from corten.core.errors import DTypeError, OutOfMemoryError, ShapeError
 from corten.core.layout import (
+    check_numel,
     check_shape,
     contiguous_strides,
     extent,
@@ -73,6 +74,8 @@ def _filled(
     dims = normalize_shape(shape)  # type: ignore[arg-type]
     dt = float32 if dtype is None else as_dtype(dtype)
     dev = _device(device)
+    if dev.kind == "meta":  # no memory: the allocator would not say the count is too big
+        check_numel(dims)
     # Through the device's allocator (aligned, counted in ct.memory_stats).
     backend = get_backend(dev)
     buf = backend.allocate(numel(dims), dt.numpy)

@@ -20,6 +20,7 @@ _MAX_INT64 = 2**63 - 1
 __all__ = [
     "MAX_NDIM",
     "broadcast_shapes",
+    "check_numel",
     "check_shape",
     "contiguous_strides",
     "extent",
@@ -128,15 +129,17 @@ def normalize_shape(shape: int | Sequence[int]) -> tuple[int, ...]:
 
 
 def check_shape(dims: tuple[int, ...]) -> tuple[int, ...]:
-    """``dims`` if NumPy can hold a tensor of that shape, else ShapeError.
+    """``dims`` if NumPy can hold a shape of that many dimensions and sizes, else ShapeError.
 
-    At most :data:`MAX_NDIM` dimensions, each dimension and the number of elements below
-    ``2**63`` (they are int64 in NumPy and in DLPack), even when a dimension is 0.
+    At most :data:`MAX_NDIM` dimensions, each below ``2**63`` (an int64 in NumPy and in
+    DLPack), even when another dimension is 0. The element count is :func:`check_numel`'s
+    business: a factory that allocates reports a count too large for memory as
+    ``OutOfMemoryError`` instead.
 
     Raises
     ------
     ShapeError
-        If the shape has too many dimensions, or a size that does not fit in int64.
+        If the shape has too many dimensions, or a dimension that does not fit in int64.
 
     Examples
     --------
@@ -153,17 +156,30 @@ def check_shape(dims: tuple[int, ...]) -> tuple[int, ...]:
             f"a tensor has at most {MAX_NDIM} dimensions (NumPy's limit), got a shape of "
             f"{len(dims)} dimensions; merge dimensions with reshape"
         )
-    if not dims or (max(dims) <= _MAX_INT64 and prod(dims) <= _MAX_INT64):
-        return dims
-    n = 1
-    for i, d in enumerate(dims):
-        if d > _MAX_INT64:
-            power = f"2**{d.bit_length() - 1}" if d & (d - 1) == 0 else str(d)
-            raise ShapeError(
-                f"dimension {i} of shape {dims} is {power}: a dimension must be below 2**63 "
-                "(it is an int64)"
-            )
-        n *= d
+    if dims and max(dims) > _MAX_INT64:
+        i, d = next((i, d) for i, d in enumerate(dims) if d > _MAX_INT64)
+        power = f"2**{d.bit_length() - 1}" if d & (d - 1) == 0 else str(d)
+        raise ShapeError(
+            f"dimension {i} of shape {dims} is {power}: a dimension must be below 2**63 "
+            "(it is an int64)"
+        )
+    return dims
+
+
+def check_numel(dims: tuple[int, ...]) -> tuple[int, ...]:
+    """``dims`` if its number of elements fits in an int64 (as NumPy counts), else ShapeError.
+
+    Raises
+    ------
+    ShapeError
+        If the shape has ``2**63`` elements or more.
+
+    Examples
+    --------
+    >>> check_numel((2**31, 2**31))
+    (2147483648, 2147483648)
+    """
+    n = prod(dims)
     if n > _MAX_INT64:
         raise ShapeError(
             f"a tensor of shape {dims} would have {n} elements, more than an int64 can count "
