@@ -833,13 +833,14 @@ def test_protocol5_loads_over_the_buffers_passed_back(kind: str) -> None:
     assert type(back) is type(src)
     assert back.tolist() == src.tolist()
     shares = np.shares_memory(back._np(), np.frombuffer(passed, dtype=np.int64))
-    if kind == "frozen":
-        assert not shares  # a frozen view never sees outside writes: it copies
-        return
+    # Writable memory from elsewhere is shared (issue 13): every kind is a window on it;
+    # a frozen view is read-only for corten but sees writes made through the memory.
     assert shares
     assert back._storage.buffer.escaped
     passed[:8] = (42).to_bytes(8, sys.byteorder)
     assert values(back).reshape(-1)[0] == 42  # writes to the memory are seen
+    if kind == "frozen":
+        return  # read-only for corten: it has no write
     # The buffer was pickled read-only, so pickle passes it back read-only: the
     # tensor copies on its first write and leaves the caller's memory alone.
     back[...] = 0
@@ -909,7 +910,8 @@ def test_rebuild_over_writable_memory_shares_it_both_ways() -> None:
     assert np.frombuffer(mem, dtype=np.int16).tolist() == [7, 1, 2]
     v = _rebuild("TensorView", "cpu", np.dtype(np.int16).str, (3,), mem)
     mem[2:4] = (9).to_bytes(2, sys.byteorder)
-    assert v.tolist() == [7, 1, 2]  # a frozen view copied the memory
+    assert v.tolist() == [7, 9, 2]  # a view of shared memory sees writes made outside
+    assert v.is_shared
 
 
 def test_big_endian_pickled_data_loads_as_native() -> None:
