@@ -119,7 +119,9 @@ def carries_dtype(value: object) -> bool:
     then takes the dtype NumPy gives it.
     """
     if not isinstance(value, (list, tuple)):
-        return type(value) not in _PYTHON_SCALARS
+        return isinstance(value, (np.ndarray, np.generic, memoryview)) or any(
+            hasattr(value, name) for name in (*_NUMPY_PROTOCOLS, "__dlpack__")
+        )
     if set(map(type, value)) <= _PYTHON_SCALARS:  # the common case, without a Python loop
         return False
     return any(carries_dtype(v) for v in value if type(v) not in _PYTHON_SCALARS)

@@ -200,6 +200,9 @@ def _backend(t: TensorView[Any, Any, Any]) -> Any:
 
 _NO_CACHE: Final = (None, None)
 _SCALAR_TYPES: Final = (np.ndarray, bool, int, float, np.generic)
+# Operands that ``==`` compares elementwise: scalars, arrays and Python data (nested lists
+# or tuples, converted to the tensor's dtype like scalars); anything else compares unequal.
+_OPERAND_TYPES: Final = (*_SCALAR_TYPES, list, tuple)
 
 
 def _elementwise(
@@ -214,7 +217,7 @@ def _elementwise(
 
     def method(self: TensorView[Any, Any, Any], other: object) -> Any:
         if self._device is not cpu:
-            if foreign_is_unequal and not isinstance(other, (*_SCALAR_TYPES, TensorView)):
+            if foreign_is_unequal and not isinstance(other, (*_OPERAND_TYPES, TensorView)):
                 return NotImplemented
             return _backend(self).binary(op, self, self._device_operand(other), reflected)
         if type(other) in _TENSOR_TYPES:
@@ -224,7 +227,7 @@ def _elementwise(
                 b = cache[1] if cache[0] is o._storage.buffer else o._np()
             else:
                 b = self._check_other(o)
-        elif foreign_is_unequal and not isinstance(other, _SCALAR_TYPES):
+        elif foreign_is_unequal and not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
         else:
             b = self._operand(other)
@@ -466,7 +469,8 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
             )
 
     def _operand(self, other: object) -> Any:
-        """The NumPy operand for ``other``: a checked tensor, array or scalar."""
+        """The NumPy operand for ``other``: a checked tensor, array or scalar; nested lists
+        or tuples (Python data) take the tensor's dtype under the scalar rule."""
         if isinstance(other, TensorView):
             return self._check_other(other)
         if isinstance(other, np.ndarray):
@@ -480,10 +484,16 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                     "not promote implicitly: convert with .astype(...)"
                 )
             return other
+        if isinstance(other, (list, tuple)):
+            return array_for(other, self._dtype)
         return scalar_for(other, self._dtype)
 
     def _device_operand(self, other: object) -> Any:
-        """The operand for a device backend: a checked tensor on this device, or a scalar."""
+        """The operand for a device backend: a checked tensor on this device, or a scalar.
+
+        Nested lists are converted on the host and moved to the device, as ``t[...] = data``
+        does.
+        """
         if isinstance(other, TensorView):
             if other._device != self._device or other._dtype is not self._dtype:
                 self._check_other(other)  # raises DeviceMismatchError or DTypeError
@@ -493,6 +503,9 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 f"a NumPy array lives on the cpu, the tensor on {self._device}; move the "
                 f"array with ct.tensor(a).to({str(self._device)!r})"
             )
+        if isinstance(other, (list, tuple)):
+            h = np.ascontiguousarray(array_for(other, self._dtype))
+            return _wrap_buffer(_backend(self).from_host(h), h.shape)
         return scalar_for(other, self._dtype)
 
     def _checked_binary(
