@@ -136,8 +136,8 @@ def _dlpack_only(value: object) -> bool:
     )
 
 
-def _from_host_dlpack(value: object) -> np.ndarray[Any, Any]:
-    kind = value.__dlpack_device__()[0]  # type: ignore[attr-defined]
+def _from_host_dlpack(value: Any) -> np.ndarray[Any, Any]:
+    kind = value.__dlpack_device__()[0]
     if kind != 1:  # kDLCPU
         raise DeviceMismatchError(
             f"ct.tensor copies host data, and this {type(value).__name__} lives on DLPack "

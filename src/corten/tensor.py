@@ -635,6 +635,31 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
         self._require_host("tolist()")
         return self._np().tolist()
 
+    def tobytes(self, order: Literal["C", "F", "A", "K"] = "C") -> bytes:
+        """The elements' raw bytes in ``order`` (row-major by default), as NumPy's
+        ``ndarray.tobytes``: a copy in the machine's byte order, without shape or dtype.
+
+        Pillow's ``Image.fromarray`` reads strided memory this way. For a file that keeps
+        the shape and dtype, use :meth:`to_bytes` (safetensors).
+
+        Raises
+        ------
+        ValueError
+            If ``order`` is not one of ``"C"``, ``"F"``, ``"A"``, ``"K"``.
+        DeviceMismatchError
+            If the tensor is not on the cpu (call ``to_cpu()`` first).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([[1, 2], [3, 4]], dtype=ct.uint8)[:, ::-1].tobytes()
+        b'\\x02\\x01\\x04\\x03'
+        """
+        if order not in ("C", "F", "A", "K"):
+            raise ValueError(f"order must be 'C', 'F', 'A' or 'K' (as in NumPy), got {order!r}")
+        self._require_host("tobytes()")
+        return self._np().tobytes(order)
+
     def item(self) -> Any:
         """The single element as a Python scalar.
 
@@ -893,12 +918,15 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
 
     @property
     def __array_interface__(self) -> dict[str, Any]:
-        """NumPy's array interface (version 3), on frozen cpu views only.
+        """NumPy's array interface (version 3) of a cpu tensor, read-only.
 
-        ``data`` is ``(pointer, True)``: the pointer is valid while this view lives (NumPy
+        A frozen view gives ``data=(pointer, True)``, valid while the view lives (NumPy
         keeps it alive as the base of arrays built from it; other readers of the raw
-        pointer must too). An owner or mutable view raises AttributeError, since a later
-        write could replace its buffer under the pointer: use ``t.view()``.
+        pointer must too). An owner or mutable view, which a later write could change or
+        copy away, describes a pinned read-only export: ``data`` is a buffer object that
+        holds the pin (NumPy keeps it as the base), as ``t.numpy()`` would. ``strides`` is
+        always given, so Pillow's ``Image.fromarray`` copies through :meth:`tobytes`.
+        Other devices raise AttributeError: call ``to_cpu()`` first.
         """
         from corten import _interop
 
