@@ -161,3 +161,17 @@ def test_device_memory_through_dlpack_names_the_import_to_use() -> None:
 
     with pytest.raises(ct.DeviceMismatchError, match=r"ct\.from_dlpack\(x, copy=True\)"):
         ct.tensor(OnAGpu(np.zeros(3)))
+
+
+def test_the_array_interface_is_read_once() -> None:
+    """Pillow's ``__array_interface__`` copies the pixels: asking twice would copy twice."""
+    calls = []
+
+    class Counting(InterfaceOnly):
+        @property
+        def __array_interface__(self) -> dict[str, Any]:
+            calls.append(1)
+            return self._a.__array_interface__
+
+    assert ct.tensor(Counting(np.zeros((2, 2), dtype=np.uint8))).dtype is ct.uint8
+    assert len(calls) == 1

@@ -107,7 +107,8 @@ def source_array(value: object) -> np.ndarray[Any, Any]:
 
 _PYTHON_SCALARS: Final = frozenset((bool, int, float, complex))
 _NOT_PRODUCERS: Final = (list, tuple, bool, int, float, complex, str, np.ndarray, np.generic)
-_NUMPY_PROTOCOLS: Final = ("__array_interface__", "__array_struct__", "__array__")
+# __array__ first: a corten tensor's or a Pillow image's __array_interface__ does work.
+_NUMPY_PROTOCOLS: Final = ("__array__", "__array_interface__", "__array_struct__")
 
 
 def carries_dtype(value: object) -> bool:
@@ -119,9 +120,11 @@ def carries_dtype(value: object) -> bool:
     then takes the dtype NumPy gives it.
     """
     if not isinstance(value, (list, tuple)):
-        return isinstance(value, (np.ndarray, np.generic, memoryview)) or any(
-            hasattr(value, name) for name in (*_NUMPY_PROTOCOLS, "__dlpack__")
-        )
+        if isinstance(value, (str, bytes)):
+            return False  # not numbers: infer_dtype says so
+        # Anything else that NumPy turned into numbers came with a dtype (asking for its
+        # protocols could run them: Pillow's __array_interface__ copies the pixels).
+        return isinstance(value, np.generic) or not isinstance(value, (bool, int, float, complex))
     if set(map(type, value)) <= _PYTHON_SCALARS:  # the common case, without a Python loop
         return False
     return any(carries_dtype(v) for v in value if type(v) not in _PYTHON_SCALARS)
