@@ -93,6 +93,12 @@ CASES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "filter_after_map": (
         lambda d: d["f32"].par_iter().map(lambda x: x * 10).filter(lambda x: x < 0).collect()
     ),
+    # builtins and NumPy ufuncs, called from a generated function that numba compiles
+    "map_builtins": lambda d: d["f64"].par_iter().map(abs).map(math.sqrt).collect(),
+    "map_ufunc": lambda d: d["f32"].par_iter().map(np.abs).map(np.sqrt).collect(),
+    "zip_ufunc": lambda d: d["i32"].par_iter().zip(d["row"]).map(np.add).collect(),
+    "filter_builtin": lambda d: d["nan"].par_iter().filter(math.isfinite).sum(),
+    "reduce_builtin": lambda d: d["i32"].par_iter().reduce(max, -100),
 }
 
 
@@ -238,3 +244,13 @@ def test_par_iter_on_a_gpu() -> None:  # pragma: no cover - needs a GPU
 
 if __name__ == "__main__" and "--simulate" in sys.argv:
     main()
+
+
+@pytest.mark.parametrize(
+    "name", ["map_builtins", "map_ufunc", "zip_ufunc", "filter_builtin", "reduce_builtin"]
+)
+def test_builtins_and_ufuncs_compile_for_cuda(results: dict[str, Any], name: str) -> None:
+    for side in ("cpu", "cuda"):
+        got = results[name][side]
+        assert "error" not in got, (name, side, got)
+        assert got["warnings"] == [], (name, side, got)  # compiled, no Python fallback

@@ -1,7 +1,8 @@
 """Factories: every public way to make a tensor ends in ``TensorView._new``.
 
 Defaults follow PyTorch for a vision library: float32 when no dtype is given for shapes,
-and for Python data bool, int64 or float32 by the kind of the values.
+and for Python data bool, int64 or float32 by the kind of the values; data that has a dtype
+(a NumPy array, a Pillow image, a PyTorch tensor) keeps it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any, overload
 import numpy as np
 
 from corten.backends import get_backend
-from corten.core.convert import array_for, infer_dtype, scalar_for, source_array
+from corten.core.convert import array_for, carries_dtype, infer_dtype, scalar_for, source_array
 from corten.core.devices import Cpu, Device, as_device, cpu, require_available
 from corten.core.dtypes import DType, Float32, as_dtype, bool_, float32, int64
-from corten.core.errors import DTypeError, OutOfMemoryError, ShapeError
+from corten.core.errors import DeviceMismatchError, DTypeError, OutOfMemoryError, ShapeError
 from corten.core.layout import (
     check_numel,
     check_shape,
@@ -701,8 +702,11 @@ def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tenso
     data : scalar, nested sequences, NumPy array or tensor
         The elements. Ragged nesting raises ShapeError.
     dtype : DType, optional
-        The element type. Without it: bool, int64 or float32 by the kind of the values,
-        or the dtype of a NumPy array or tensor. Values must fit it: floats never go
+        The element type. Without it, data that has a dtype keeps it, as with
+        ``np.asarray``: NumPy arrays and scalars, tensors, and objects with
+        ``__array_interface__``, ``__array__`` or ``__dlpack__`` (Pillow images, PyTorch
+        tensors). Python data (scalars and nested lists of them) gets bool, int64 or
+        float32 by the kind of its values. Values must fit the dtype: floats never go
         silently into an integer tensor.
     device : Device
         Where the memory lives (default ``ct.cpu``).
@@ -714,6 +718,9 @@ def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tenso
     corten.int64
     >>> ct.tensor(2.5).shape
     ()
+    >>> import numpy as np
+    >>> ct.tensor(np.array([1, 2], dtype=np.uint8)).dtype
+    corten.uint8
     """
     dev = _device(device)
     if isinstance(data, TensorView):
@@ -721,7 +728,7 @@ def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tenso
     else:
         try:
             src = source_array(data)
-        except DTypeError:
+        except (DTypeError, DeviceMismatchError):
             raise
         except ValueError as exc:
             raise ShapeError(f"cannot make a tensor of ragged or invalid data: {exc}") from exc
@@ -731,9 +738,8 @@ def tensor(data: object, dtype: DType | None = None, device: Any = cpu) -> Tenso
             "same length and every element be a bool, int or float"
         )
     if dtype is None:
-        dt = as_dtype(src.dtype) if isinstance(data, (np.ndarray, TensorView)) else None
-        if dt is None:
-            dt = as_dtype(infer_dtype(src))
+        keep = isinstance(data, TensorView) or carries_dtype(data)
+        dt = as_dtype(src.dtype) if keep else as_dtype(infer_dtype(src))
     else:
         dt = as_dtype(dtype)
     return _owner(np.array(array_for(src, dt), copy=True, order="C"), dev)

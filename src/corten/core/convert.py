@@ -9,7 +9,7 @@ from typing import Any, Final
 import numpy as np
 
 from corten.core.dtypes import DType, all_dtypes
-from corten.core.errors import DTypeError
+from corten.core.errors import DeviceMismatchError, DTypeError
 
 _INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
     d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer
@@ -92,6 +92,8 @@ def source_array(value: object) -> np.ndarray[Any, Any]:
     (rounding them) and ints beyond 64 bits into objects; here they become int64 or
     uint64 when every value fits one of them, and a DTypeError when none does.
     """
+    if _dlpack_only(value):
+        return _from_host_dlpack(value)
     src = np.asarray(value)
     if src.size and src.dtype.kind in "fO" and _only_ints(value):
         for candidate in (np.int64, np.uint64):
@@ -101,6 +103,50 @@ def source_array(value: object) -> np.ndarray[Any, Any]:
                 continue
         raise DTypeError("integer values do not fit int64 or uint64, the widest integer dtypes")
     return src
+
+
+_PYTHON_SCALARS: Final = frozenset((bool, int, float, complex))
+_NOT_PRODUCERS: Final = (list, tuple, bool, int, float, complex, str, np.ndarray, np.generic)
+# __array__ first: a corten tensor's or a Pillow image's __array_interface__ does work.
+_NUMPY_PROTOCOLS: Final = ("__array__", "__array_interface__", "__array_struct__")
+
+
+def carries_dtype(value: object) -> bool:
+    """Whether ``value`` brings its own element type, which ``ct.tensor`` keeps.
+
+    Python data (bools, ints, floats and nested lists or tuples of them) has none and gets
+    the defaults. NumPy arrays and scalars, and objects with an array protocol (Pillow
+    images, PyTorch and corten tensors) have one; so has a list holding any of them, which
+    then takes the dtype NumPy gives it.
+    """
+    if not isinstance(value, (list, tuple)):
+        if isinstance(value, (str, bytes)):
+            return False  # not numbers: infer_dtype says so
+        # Anything else that NumPy turned into numbers came with a dtype (asking for its
+        # protocols could run them: Pillow's __array_interface__ copies the pixels).
+        return isinstance(value, np.generic) or not isinstance(value, (bool, int, float, complex))
+    if set(map(type, value)) <= _PYTHON_SCALARS:  # the common case, without a Python loop
+        return False
+    return any(carries_dtype(v) for v in value if type(v) not in _PYTHON_SCALARS)
+
+
+def _dlpack_only(value: object) -> bool:
+    """Whether ``value`` offers its elements through DLPack alone (NumPy cannot read it)."""
+    return (
+        not isinstance(value, _NOT_PRODUCERS)
+        and hasattr(value, "__dlpack__")
+        and not any(hasattr(value, name) for name in _NUMPY_PROTOCOLS)
+    )
+
+
+def _from_host_dlpack(value: Any) -> np.ndarray[Any, Any]:
+    kind = value.__dlpack_device__()[0]
+    if kind != 1:  # kDLCPU
+        raise DeviceMismatchError(
+            f"ct.tensor copies host data, and this {type(value).__name__} lives on DLPack "
+            f"device type {kind}; import it with ct.from_dlpack(x, copy=True)"
+        )
+    return np.from_dlpack(value)
 
 
 def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any]:

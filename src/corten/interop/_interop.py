@@ -424,27 +424,76 @@ _IMPORTERS: Final[dict[str, _Importer]] = {"cpu": _import_host}  # cuda: added b
 
 
 def array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:
-    """``t.__array_interface__`` (version 3), defined for frozen cpu views only.
+    """``t.__array_interface__`` (version 3) of a cpu tensor: read-only memory.
 
-    The ``data`` pointer stays valid, and the elements unchanged, while the view lives:
-    a frozen view holds its buffer and never writes. NumPy keeps the view alive as the
-    base of the arrays it builds from the dict; any other reader of the pointer must
-    keep the view alive itself.
+    A frozen view gives ``data=(pointer, True)``: the pointer stays valid, and the
+    elements unchanged, while the view lives (it holds its buffer and never writes), and
+    NumPy keeps the view alive as the base of the arrays it builds from the dict.
+
+    An owner or mutable view may be written later, which would change the memory under
+    a raw pointer or (by copy-on-write) free it. Its dict describes a pinned read-only
+    export instead (:func:`pinned_interface`): ``data`` is an object holding the pin, and
+    NumPy keeps that object, not the tensor, so the export lives unchanged as long as
+    anything built from it; a later write to the tensor copies it away.
+
+    ``strides`` is always given, even for contiguous memory: Pillow then reads the
+    elements through ``tobytes()`` rather than through the buffer protocol, which Python
+    classes can offer only from Python 3.12.
     """
-    if isinstance(t, _Writable):
-        raise AttributeError(
-            f"__array_interface__ is defined for frozen TensorViews only, not for a "
-            f"{type(t).__name__}, whose buffer a later write may replace under the raw "
-            "pointer; use t.view().__array_interface__, np.asarray(t) or t.numpy()"
-        )
     if t._device.kind != "cpu":
         raise AttributeError(
             f"__array_interface__ describes host memory; the tensor is on {t._device}: "
             "call .to_cpu() first"
         )
-    iface = t._np().__array_interface__  # a fresh dict
+    if isinstance(t, _Writable):
+        return pinned_interface(t._export_readonly())
+    arr = t._np()
+    iface = arr.__array_interface__  # a fresh dict
     iface["data"] = (iface["data"][0], True)
+    iface["strides"] = arr.strides
     return iface
+
+
+class _Window:
+    """A flat read-only window on a strided array's memory (``count`` elements from ``lo``
+    bytes before its first element); keeps the array alive."""
+
+    __slots__ = ("__array_interface__", "_array")
+
+    def __init__(self, arr: np.ndarray[Any, Any], lo: int, count: int) -> None:
+        self._array = arr
+        self.__array_interface__ = {
+            "version": 3,
+            "shape": (count,),
+            "typestr": arr.dtype.str,
+            "data": (arr.__array_interface__["data"][0] + lo, True),
+        }
+
+
+def pinned_interface(arr: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The array interface of the read-only array ``arr``, with a buffer object as ``data``.
+
+    NumPy keeps the ``data`` object as the base of the array it builds (with a pointer it
+    would keep the object that exposed the dict), so ``arr``, and the pin at its base,
+    live as long as that array. ``data`` must be contiguous memory: a strided ``arr``
+    gets a flat read-only window from its lowest to its highest address, and ``offset``
+    points at its first element within it.
+    """
+    if arr.flags.c_contiguous:
+        data, offset = arr, 0
+    else:
+        pairs = list(zip(arr.shape, arr.strides, strict=True))
+        lo = sum((n - 1) * s for n, s in pairs if s < 0)  # bytes below the first element
+        hi = sum((n - 1) * s for n, s in pairs if s > 0)  # bytes above it
+        data, offset = np.asarray(_Window(arr, lo, (hi - lo) // arr.itemsize + 1)), -lo
+    return {
+        "version": 3,
+        "shape": arr.shape,
+        "typestr": arr.dtype.str,
+        "strides": arr.strides,
+        "data": data,
+        "offset": offset,
+    }
 
 
 def buffer(t: TensorView[Any, Any, Any], flags: int) -> memoryview:

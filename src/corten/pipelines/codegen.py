@@ -142,9 +142,34 @@ def _jit(fn: Callable[..., Any]) -> Any:
     return disp
 
 
+_CALLER_MAKERS: dict[int, Callable[[Any], Callable[..., Any]]] = {}  # arity -> maker
+
+
+def compilable(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
+    """``fn`` in a form that numba's ``jit`` decorators take.
+
+    Python functions and numba dispatchers are returned as they are. Anything else (a
+    builtin such as ``abs`` or ``math.sqrt``, a NumPy ufunc, a callable object) is called
+    from a generated function of ``arity`` arguments that closes over it: numba compiles
+    that call where it supports ``fn``, and rejects it (a typing error, so the pipeline
+    falls back to Python) where it does not. The generated functions for one ``fn`` share
+    their code and their closure value, so :func:`fn_key` gives them one cache entry.
+    """
+    if type(fn) is FunctionType or isinstance(fn, numba.core.dispatcher.Dispatcher):
+        return fn
+    maker = _CALLER_MAKERS.get(arity)
+    if maker is None:
+        args = ", ".join(f"x{i}" for i in range(arity))
+        ns: dict[str, Any] = {}
+        src = f"def make(fn):\n    def call({args}):\n        return fn({args})\n    return call\n"
+        exec(compile(src, f"<corten call of arity {arity}>", "exec"), ns)
+        maker = _CALLER_MAKERS.setdefault(arity, ns["make"])
+    return maker(fn)
+
+
 def _typed(fn: Callable[..., Any], argtypes: tuple[Any, ...]) -> tuple[Any, Any]:
     """``fn`` jitted and its return type for ``argtypes``; Rejected if numba refuses it."""
-    disp = _jit(fn)
+    disp = _jit(compilable(fn, len(argtypes)))
     try:
         disp.compile(argtypes)
         return disp, disp.overloads[argtypes].signature.return_type

@@ -159,7 +159,7 @@ def _generate(plan: Plan, nd: int) -> CudaKernel:
     Rejected
         If numba cannot compile one of the functions.
     """
-    from corten.pipelines.codegen import _natural, _typed
+    from corten.pipelines.codegen import _natural, _typed, compilable
 
     cuda = _numba_cuda()
 
@@ -188,7 +188,7 @@ def _generate(plan: Plan, nd: int) -> CudaKernel:
         assert stage.fn is not None
         _, rt = _typed(stage.fn, tuple(s[1] for s in slots))  # the CPU's typing decides
         name = f"f{si}"
-        ns[name] = cuda.jit(device=True)(stage.fn)
+        ns[name] = cuda.jit(device=True)(compilable(stage.fn, len(slots)))
         call = f"{name}({', '.join(s[0] for s in slots)})"
         if stage.kind == "filter":
             add(f"if {call}:")
@@ -232,7 +232,7 @@ def _generate(plan: Plan, nd: int) -> CudaKernel:
             cond = v
         else:
             _typed(term.fn, tuple(s[1] for s in slots))
-            ns["fp"] = cuda.jit(device=True)(term.fn)
+            ns["fp"] = cuda.jit(device=True)(compilable(term.fn, len(slots)))
             cond = f"fp({', '.join(s[0] for s in slots)})"
         add(f"if {cond if kind == 'any' else f'not ({cond})'}:", "    hit = True", "    break")
         init, store = ["hit = False"], ["r0[t] = hit"]
@@ -286,7 +286,7 @@ def _generate(plan: Plan, nd: int) -> CudaKernel:
             map_dtype(
                 Stage("map", term.fn, dtype=vdt, same_kind=True), vdt, _natural(rt), "reduce()"
             )
-            ns["fr"] = cuda.jit(device=True)(term.fn)
+            ns["fr"] = cuda.jit(device=True)(compilable(term.fn, 2))
             fold = [
                 "if not has:",
                 "    acc = {x}",

@@ -132,7 +132,8 @@ class ParIter:
     memory once, on all the threads that :func:`corten.set_num_threads` allows.
 
     The functions are ordinary Python functions or lambdas, compiled with numba for the
-    dtypes they meet. After ``zip`` or ``enumerate`` the elements are tuples, passed to
+    dtypes they meet; builtins (``abs``, ``math.sqrt``) and NumPy ufuncs compile where
+    numba supports them. After ``zip`` or ``enumerate`` the elements are tuples, passed to
     the next function as separate arguments: ``.zip(b).map(lambda x, y: x * y)``.
     Functions follow Python's semantics inside numba: ``x / 0`` raises
     ``ZeroDivisionError``, and an exception raised by a function reaches the caller. A

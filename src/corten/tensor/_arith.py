@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from corten.core.convert import scalar_for
+from corten.core.convert import array_for, scalar_for
 from corten.core.devices import cpu
 from corten.core.dtypes import _BY_NUMPY, Bool, DType
 from corten.core.errors import (
@@ -33,6 +33,7 @@ from corten.tensor._build import (
     _backend,
     _new_object,
     _result,
+    _wrap_buffer,
     _wrap_region,
 )
 
@@ -46,6 +47,9 @@ Array = np.ndarray[Any, Any]
 Scalar = bool | int | float
 
 _SCALAR_TYPES: Final = (np.ndarray, bool, int, float, np.generic)
+# Operands that ``==`` compares elementwise: scalars, arrays and Python data (nested lists
+# or tuples, converted to the tensor's dtype like scalars); anything else compares unequal.
+_OPERAND_TYPES: Final = (*_SCALAR_TYPES, list, tuple)
 
 
 def _elementwise(
@@ -60,7 +64,7 @@ def _elementwise(
 
     def method(self: TensorView[Any, Any, Any], other: object) -> Any:
         if self._device is not cpu:
-            if foreign_is_unequal and not isinstance(other, (*_SCALAR_TYPES, _TensorBase)):
+            if foreign_is_unequal and not isinstance(other, (*_OPERAND_TYPES, _TensorBase)):
                 return NotImplemented
             return _wrap_region(
                 _backend(self).binary(
@@ -74,7 +78,7 @@ def _elementwise(
                 b = cache[1] if cache[0] is o._storage.buffer else o._np()
             else:
                 b = self._check_other(o)
-        elif foreign_is_unequal and not isinstance(other, _SCALAR_TYPES):
+        elif foreign_is_unequal and not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
         else:
             b = self._operand(other)
@@ -168,7 +172,8 @@ class _Arithmetic(_TensorBase[DT, R, D]):
             )
 
     def _operand(self, other: object) -> Any:
-        """The NumPy operand for ``other``: a checked tensor, array or scalar."""
+        """The NumPy operand for ``other``: a checked tensor, array or scalar; nested lists
+        or tuples (Python data) take the tensor's dtype under the scalar rule."""
         if isinstance(other, _TensorBase):
             return self._check_other(other)
         if isinstance(other, np.ndarray):
@@ -182,10 +187,16 @@ class _Arithmetic(_TensorBase[DT, R, D]):
                     "not promote implicitly: convert with .astype(...)"
                 )
             return other
+        if isinstance(other, (list, tuple)):
+            return array_for(other, self._dtype)
         return scalar_for(other, self._dtype)
 
     def _device_operand(self, other: object) -> Any:
-        """The operand for a device backend: a checked tensor on this device, or a scalar."""
+        """The operand for a device backend: a checked tensor on this device, or a scalar.
+
+        Nested lists are converted on the host and moved to the device, as ``t[...] = data``
+        does.
+        """
         if isinstance(other, _TensorBase):
             if other._device != self._device or other._dtype is not self._dtype:
                 self._check_other(other)  # raises DeviceMismatchError or DTypeError
@@ -195,6 +206,9 @@ class _Arithmetic(_TensorBase[DT, R, D]):
                 f"a NumPy array lives on the cpu, the tensor on {self._device}; move the "
                 f"array with ct.tensor(a).to({str(self._device)!r})"
             )
+        if isinstance(other, (list, tuple)):
+            h = np.ascontiguousarray(array_for(other, self._dtype))
+            return _wrap_buffer(_backend(self).from_host(h), h.shape)
         return scalar_for(other, self._dtype)
 
     def _checked_binary(

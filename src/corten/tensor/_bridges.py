@@ -164,12 +164,15 @@ class _Bridges(_TensorBase[DT, R, D]):
 
     @property
     def __array_interface__(self) -> dict[str, Any]:
-        """NumPy's array interface (version 3), on frozen cpu views only.
+        """NumPy's array interface (version 3) of a cpu tensor, read-only.
 
-        ``data`` is ``(pointer, True)``: the pointer is valid while this view lives (NumPy
+        A frozen view gives ``data=(pointer, True)``, valid while the view lives (NumPy
         keeps it alive as the base of arrays built from it; other readers of the raw
-        pointer must too). An owner or mutable view raises AttributeError, since a later
-        write could replace its buffer under the pointer: use ``t.view()``.
+        pointer must too). An owner or mutable view, which a later write could change or
+        copy away, describes a pinned read-only export: ``data`` is a buffer object that
+        holds the pin (NumPy keeps it as the base), as ``t.numpy()`` would. ``strides`` is
+        always given, so Pillow's ``Image.fromarray`` copies through :meth:`tobytes`.
+        Other devices raise AttributeError: call ``to_cpu()`` first.
         """
         return EXT.array_interface(self)  # type: ignore[no-any-return]
 

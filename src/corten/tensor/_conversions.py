@@ -152,6 +152,31 @@ class _Conversions(_TensorBase[DT, R, D]):
         self._require_host("tolist()")
         return self._np().tolist()
 
+    def tobytes(self, order: Literal["C", "F", "A", "K"] = "C") -> bytes:
+        """The elements' raw bytes in ``order`` (row-major by default), as NumPy's
+        ``ndarray.tobytes``: a copy in the machine's byte order, without shape or dtype.
+
+        Pillow's ``Image.fromarray`` reads strided memory this way. For a file that keeps
+        the shape and dtype, use :meth:`to_bytes` (safetensors).
+
+        Raises
+        ------
+        ValueError
+            If ``order`` is not one of ``"C"``, ``"F"``, ``"A"``, ``"K"``.
+        DeviceMismatchError
+            If the tensor is not on the cpu (call ``to_cpu()`` first).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([[1, 2], [3, 4]], dtype=ct.uint8)[:, ::-1].tobytes()
+        b'\\x02\\x01\\x04\\x03'
+        """
+        if order not in ("C", "F", "A", "K"):
+            raise ValueError(f"order must be 'C', 'F', 'A' or 'K' (as in NumPy), got {order!r}")
+        self._require_host("tobytes()")
+        return self._np().tobytes(order)
+
     def item(self) -> Any:
         """The single element as a Python scalar.
 
