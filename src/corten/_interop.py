@@ -158,6 +158,15 @@ def _copy_reason(t: TensorView[Any, Any, Any], read_only: bool, versioned: bool)
             "it is read-only and the consumer asked for a legacy capsule, which cannot say "
             "so; consumers that pass max_version=(1, 0) or later get a read-only capsule"
         )
+    if read_only and not t._storage.buffer.array.flags.writeable:
+        # Note: NumPy exports such memory with the read-only flag alone; PyTorch ignores
+        # the flag, and its writes would change an immutable object or fault on a
+        # read-only page. Memory corten merely keeps read-only (a private file map, its
+        # own buffers) is writable underneath and is exported as it is.
+        return (
+            "its memory must never be written (an immutable bytes object, a read-only "
+            "map), and consumers such as PyTorch ignore DLPack's read-only flag"
+        )
     if read_only and t._storage.buffer.escaped:
         return (
             "its buffer has a writable alias outside corten, so a read-only export would "
