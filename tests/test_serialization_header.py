@@ -213,6 +213,11 @@ def test_the_whole_header_is_validated_whatever_the_names(tmp_path: Path) -> Non
             ct.load(io.BytesIO(blob), names=["a"])
 
 
+def test_every_dtype_corten_writes_is_a_format_dtype_of_its_size() -> None:
+    for dtype, code in FORMAT_NAMES.items():
+        assert FORMAT_BITS[code] == 8 * dtype.itemsize, code
+
+
 def test_sub_byte_dtypes_end_on_a_byte_boundary() -> None:
     if "F4" in FORMAT_NAMES.values():
         pytest.skip("corten supports F4")

@@ -390,7 +390,8 @@ def load_tensor(
 ) -> Tensor[Any, AnyRank, Any]:
     """The one tensor of a safetensors file that holds exactly one, whatever its name.
 
-    The counterpart of ``save(path, tensor)``; the arguments are those of :func:`load`.
+    The counterpart of ``save(path, tensor)``; ``path_or_file``, ``device`` and ``mmap``
+    are those of :func:`load`.
 
     Raises
     ------
