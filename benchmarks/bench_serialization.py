@@ -10,7 +10,11 @@ own format in one process, on files in a temporary directory that is removed aft
   and lazily: ``ct.load(path)`` (mapped, the default) against
   ``np.load(path, mmap_mode="r")``;
 - ``ct.load(path)`` (mapped) of files of 1 MiB, 64 MiB and 1 GiB: the time must not
-  grow with the size.
+  grow with the size;
+- a large legal header: ``ct.load(path)`` of a file of 1.6 million empty tensors (a
+  93 MB header, near the format's 100 MB limit; 200,000 with ``--quick``) against
+  ``safetensors.numpy.load_file(path)``, with the peak of memory that Python's
+  allocators saw (``tracemalloc``) per byte of header.
 
 The files sit in the page cache (they were just written), so the times are those of
 the libraries' copying and system calls, not of the disk. Targets are printed with
@@ -19,8 +23,12 @@ PASS or MISS; a MISS is information, not a failure.
 
 from __future__ import annotations
 
+import json
 import shutil
+import statistics
 import tempfile
+import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +39,7 @@ from benchmarks._harness import (
     Case,
     Config,
     Target,
+    Timing,
     compare,
     fmt_bytes,
     fmt_ratio,
@@ -52,6 +61,10 @@ QUICK_MMAP_SIZES = (1 << 20, 16 << 20, 64 << 20)
 # Targets (informational).
 VS_PACKAGE_MIN = 0.9  # corten's speed / the safetensors package's, save and load
 MMAP_FLAT_MAX = 1.5  # mapped load time of the largest file / of the smallest
+HEADER_VS_PACKAGE_MAX = 2.0  # corten's time / the package's, loading a large header
+
+FULL_HEADER_TENSORS = 1_600_000
+QUICK_HEADER_TENSORS = 200_000
 
 
 def _check(ok: bool, message: str) -> None:
@@ -196,6 +209,76 @@ def bench_mmap_flat(
     return {"sizes": list(sizes), **{k: t.as_dict() for k, t in timings.items()}}, [target]
 
 
+def _header_file(path: Path, count: int) -> int:
+    """Write a file of ``count`` empty float32 tensors (short names); its header size."""
+    entry = {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}
+    text = json.dumps({f"{i:x}": entry for i in range(count)}, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    path.write_bytes(len(text).to_bytes(8, "little") + text)
+    return len(text)
+
+
+def bench_large_header(
+    config: Config, st_numpy: Any, tmp: Path, count: int
+) -> tuple[dict[str, Any], list[Target]]:
+    path = tmp / "header.safetensors"
+    header_bytes = _header_file(path, count)
+    loaded = ct.load(path)
+    _check(len(loaded) == count and loaded["0"].shape == (0,), "large header")
+    del loaded
+    heading(
+        f"load a header of {count:,} empty tensors ({header_bytes / 1e6:.0f} MB; median of "
+        "calls taken in turn)"
+    )
+    cases: dict[str, Any] = {"corten": lambda: ct.load(path)}
+    if st_numpy is not None:
+        cases["safetensors"] = lambda: st_numpy.load_file(path)
+    repeat = 3 if config.quick else 5
+    seconds: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):  # a few seconds a call: no autorange, one call per batch
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            result = fn()
+            seconds[name].append(time.perf_counter() - start)
+            del result
+    timings = {
+        name: Timing(statistics.median(ts), min(ts), 1, repeat) for name, ts in seconds.items()
+    }
+    tracemalloc.start()
+    loaded = ct.load(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del loaded
+    ref = timings.get("safetensors")
+    rows = [
+        [lib, fmt_time(tm.median), fmt_ratio(ratio(tm.median, ref.median if ref else None))]
+        for lib, tm in timings.items()
+    ]
+    print_table(["library", "time", "time vs safetensors"], rows)
+    print(f"corten's peak of traced memory: {peak / header_bytes:.1f} bytes per header byte")
+    slower = ratio(timings["corten"].median, ref.median if ref else None)
+    target = Target(
+        name=f"load a {header_bytes / 1e6:.0f} MB header: corten time vs the safetensors package",
+        goal=f"<= {HEADER_VS_PACKAGE_MAX:g}x",
+        measured=(
+            f"{fmt_ratio(slower)} ({fmt_time(timings['corten'].median)} vs {fmt_time(ref.median)})"
+            if ref is not None and slower is not None
+            else "safetensors not installed"
+        ),
+        passed=None if slower is None else slower <= HEADER_VS_PACKAGE_MAX,
+        value=slower,
+    )
+    path.unlink()
+    record = {
+        "tensors": count,
+        "header_bytes": header_bytes,
+        "load": {lib: tm.as_dict() for lib, tm in timings.items()},
+        "time_vs_safetensors": slower,
+        "corten_peak_traced_bytes": peak,
+    }
+    return record, [target]
+
+
 def run(config: Config) -> dict[str, Any]:
     """Run the serialization benchmarks; print tables and targets; return the results."""
     notes: list[str] = []
@@ -213,12 +296,15 @@ def run(config: Config) -> dict[str, Any]:
         sizes = tuple(min(s, nbytes) for s in sizes)
         save_load, targets = bench_save_load(config, st_numpy, tmp, nbytes)
         mmap_record, mmap_targets = bench_mmap_flat(config, tmp, sizes)
-    targets += mmap_targets
+        count = QUICK_HEADER_TENSORS if config.quick else FULL_HEADER_TENSORS
+        header_record, header_targets = bench_large_header(config, st_numpy, tmp, count)
+    targets += mmap_targets + header_targets
     heading("targets (informational: a MISS does not fail the run)")
     print_targets(targets)
     return {
         "save_load": save_load,
         "mmap_load": mmap_record,
+        "large_header": header_record,
         "targets": [t.as_dict() for t in targets],
         "notes": notes,
     }

@@ -8,12 +8,18 @@ give, in every one of those ways, either SerializationError (the same message ea
 way) or tensors that can be read to the end, and exactly the saved ones when the file
 is unchanged. When the ``safetensors`` package is installed it is the oracle for what
 corten accepts: corten is at least as strict, and agrees on every value it loads.
+
+Mutants are also loaded by name (``load(..., names=...)``): the named tensors as the
+whole load gives them, or the whole load's error, except that a tensor of a dtype that
+corten lacks fails only the loads that ask for it. The reconstructor that pickled
+tensors name gets random arguments, and gives a correct tensor or SerializationError.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import pickle
 import re
 import struct
 import tempfile
@@ -30,8 +36,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import corten as ct
+from corten.interop import _interop
 from corten.serialization import files as serialization
-from corten.serialization.safetensors import FORMAT_NAMES
+from corten.serialization.safetensors import FORMAT_BITS, FORMAT_NAMES
 
 Array = np.ndarray[Any, Any]
 HAVE_PACKAGE = find_spec("safetensors") is not None
@@ -101,7 +108,8 @@ def _edit_header(draw: st.DrawFn, blob: bytes) -> bytes:
         text = text[:a] + new + text[b:]
     elif edit == "string" and strings:
         a, b = draw(st.sampled_from(strings))
-        words = [*FORMAT_NAMES.values(), "BF16", "dtype", "shape", "data_offsets", "__metadata__"]
+        words = [*FORMAT_NAMES.values(), *FORMAT_BITS, "XYZ", "dtype", "shape", "data_offsets"]
+        words.append("__metadata__")
         new = draw(st.sampled_from(words).map(json.dumps) | st.sampled_from(["1", "{}", "[]"]))
         text = text[:a] + new + text[b:]
     elif edit == "delete" and text:
@@ -315,3 +323,183 @@ def test_random_dicts_give_a_tensor_or_serialization_error(d: Any) -> None:
     back = t.to_dict()
     assert json.loads(json.dumps(back, allow_nan=False)) == back
     assert serialization.from_dict(back).numpy().tobytes() == t.numpy().tobytes()
+
+
+# ----------------------------------------------------------------------------- loading by name
+
+
+def _named_outcome(load: Callable[[], dict[str, Any]], where: str) -> Outcome:
+    """:func:`_outcome`, with a name the file lacks as ("missing", message)."""
+    try:
+        loaded = load()
+    except ct.MissingTensorError as exc:  # a KeyError too
+        return "missing", str(exc).replace(where, "", 1)
+    except ct.SerializationError:
+        return _outcome(load, where)
+    return _outcome(lambda: loaded, where)
+
+
+def _refused(outcome: Outcome) -> bool:
+    """Whether ``outcome`` is an error of one tensor, which loads that skip it do not see:
+    a dtype of the format that corten lacks, or BOOL data other than 0 and 1."""
+    if outcome[0] != "error":
+        return False
+    message = str(outcome[1])
+    found = re.search(r"has dtype '([^']*)', which corten does not support", message)
+    return (found is not None and found.group(1) in FORMAT_BITS) or message.endswith(
+        "holds bytes other than 0 and 1"
+    )
+
+
+@st.composite
+def files_with_unsupported(draw: st.DrawFn) -> tuple[bytes, dict[str, Array]]:
+    """A valid file with one more tensor, of a format dtype that corten lacks."""
+    blob, content, _ = draw(valid_files())
+    lacking = [c for c in FORMAT_BITS if c not in FORMAT_NAMES.values()]
+    code = draw(st.sampled_from(lacking))
+    end = _header_end(blob)
+    header = json.loads(blob[8:end])
+    data = blob[end:]
+    count = 8 * draw(st.integers(0, 3))  # whole bytes at every bit width
+    nbytes = count * FORMAT_BITS[code] // 8
+    name = "unsupported"  # longer than the names valid_files draws
+    header[name] = {
+        "dtype": code,
+        "shape": [count],
+        "data_offsets": [len(data), len(data) + nbytes],
+    }
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    extra = draw(st.binary(min_size=nbytes, max_size=nbytes))
+    return struct.pack("<Q", len(raw)) + raw + data + extra, content
+
+
+@settings(
+    max_examples=600,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_mutated_files_load_by_name(data: st.DataObject, scratch: Path) -> None:
+    mixed = data.draw(st.booleans())
+    if mixed:
+        blob, content = data.draw(files_with_unsupported())
+    else:
+        blob, _, content, _ = data.draw(mutants())
+    wanted = data.draw(st.lists(st.sampled_from([*content, "absent"]), max_size=3))
+    scratch.write_bytes(blob)
+    where = repr(str(scratch))
+    ways = [
+        (lambda: ct.load(scratch, names=wanted), where),
+        (lambda: ct.load(scratch, mmap=False, names=wanted), where),
+        (lambda: ct.load(io.BytesIO(blob), names=wanted), "the BytesIO"),
+    ]
+    outcomes = [_named_outcome(load, w) for load, w in ways]
+    assert all(o == outcomes[0] for o in outcomes), outcomes
+    named = outcomes[0]
+    whole = _outcome(lambda: ct.load(io.BytesIO(blob)), "the BytesIO")
+    first_missing = next((n for n in wanted if whole[0] == "ok" and n not in whole[1]), None)
+    event(f"{'mixed' if mixed else 'mutant'}: whole {whole[0]}, by name {named[0]}")
+    if mixed:
+        assert _refused(whole)
+        if "absent" in wanted:
+            assert named[0] == "missing"
+        else:
+            arrays = {n: content[n] for n in wanted}
+            expected = {
+                n: (ct.as_dtype(a.dtype).name, a.shape, a.tobytes()) for n, a in arrays.items()
+            }
+            assert named == ("ok", expected)
+    elif whole[0] == "ok" and first_missing is None:
+        assert named == ("ok", {n: whole[1][n] for n in wanted})
+    elif whole[0] == "ok":
+        assert named[0] == "missing"
+        assert f"no tensor named {first_missing!r}" in named[1]
+    elif not _refused(whole):
+        assert named == whole  # the whole header is validated whatever the names
+    elif named[0] == "ok" and HAVE_PACKAGE:  # only tensors corten has: as the package reads them
+        from safetensors import safe_open
+
+        with safe_open(scratch, framework="numpy") as f:
+            for name, (dtype, shape, raw) in named[1].items():
+                a = f.get_tensor(name)
+                assert (a.dtype.name, a.shape, a.tobytes()) == (dtype, shape, raw)
+    else:
+        assert named[0] == "missing" or _refused(named), named
+
+
+# ----------------------------------------------------------------------------- pickle
+
+
+class _Crafted:
+    """Pickles as a call of corten's tensor reconstructor with the given arguments."""
+
+    def __init__(self, *args: object) -> None:
+        self.args = args
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_interop._rebuild, self.args)
+
+
+DTYPE_STRINGS = [d.numpy.str for d in ALL_DTYPES] + [">f4", ">i8", ">u2", "=f8", "|b1"]
+
+
+@st.composite
+def rebuild_arguments(draw: st.DrawFn) -> tuple[object, ...]:
+    """Arguments for the reconstructor: mostly well-formed, each part sometimes not."""
+
+    def bad() -> bool:
+        return draw(st.integers(0, 9)) == 0
+
+    kind = draw(
+        json_values if bad() else st.sampled_from(["Tensor", "TensorView", "TensorViewMut"])
+    )
+    device = draw(json_values | st.just("tpu") if bad() else st.sampled_from(["cpu", "sim"]))
+    dtype = draw(
+        st.sampled_from(["O", "f4,f4", "M8[ns]", "xyz", "S3"])
+        if bad()
+        else st.sampled_from(DTYPE_STRINGS)
+    )
+    shape = draw(
+        st.lists(st.integers(-2, 3) | st.booleans(), max_size=3).map(tuple)
+        | st.sampled_from([(0, 2**70), (1,) * 65, (0,) * 64, [2]])
+        | json_values
+        if bad()
+        else st.lists(st.integers(0, 3), max_size=3).map(tuple)
+    )
+    try:
+        nbytes = max(0, int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize)
+    except Exception:
+        nbytes = 0
+    size = max(0, nbytes + (draw(st.sampled_from([-1, 1])) if bad() else 0))
+    payload = draw(st.binary(min_size=min(size, 256), max_size=min(size, 256)))
+    wrap = draw(st.sampled_from([bytes, bytearray, memoryview, lambda b: np.frombuffer(b, "u1")]))
+    data = draw(json_values) if bad() else wrap(payload)
+    args = (kind, device, dtype, shape, data)
+    arity = draw(st.sampled_from([4, 6])) if bad() else 5
+    return args[:arity] + (0,) * (arity - 5)
+
+
+@settings(max_examples=800, deadline=None)
+@given(args=rebuild_arguments(), via_pickle=st.booleans())
+def test_crafted_reconstructions_give_a_tensor_or_serialization_error(
+    args: tuple[object, ...], via_pickle: bool
+) -> None:
+    try:
+        if via_pickle:
+            wire = tuple(bytes(a) if isinstance(a, memoryview) else a for a in args)
+            t = pickle.loads(pickle.dumps(_Crafted(*wire), protocol=5))
+        else:
+            t = _interop._rebuild(*args)
+    except ct.SerializationError as exc:
+        event(re.sub(r"'[^']*'|\(.*\)|\[.*\]|\d+", "_", str(exc))[:40])
+        return
+    event("rebuilt")
+    kind, device, dtype, shape, data = args
+    assert type(t).__name__ == kind
+    assert t.device == ct.device(str(device))
+    assert t.shape == shape
+    expected = np.frombuffer(bytes(memoryview(data)), dtype=np.dtype(str(dtype)))  # type: ignore[arg-type]
+    assert t.dtype == ct.as_dtype(expected.dtype.newbyteorder("="))
+    host = t.to_cpu() if t.device != ct.cpu else t
+    assert host.numpy().tobytes() == expected.astype(expected.dtype.newbyteorder("=")).tobytes()

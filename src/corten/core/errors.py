@@ -12,6 +12,7 @@ __all__ = [
     "DTypeError",
     "DeviceMismatchError",
     "DeviceUnavailableError",
+    "MissingTensorError",
     "OutOfMemoryError",
     "ReadOnlyError",
     "SerializationError",
@@ -54,6 +55,13 @@ class OutOfMemoryError(CortenError, MemoryError):
 
 class SerializationError(CortenError, ValueError):
     """Data that cannot be read or written as a tensor."""
+
+
+class MissingTensorError(SerializationError, KeyError):
+    """A tensor name asked of a file that does not hold it (``load(..., names=...)``)."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # not KeyError's, which shows the message quoted
 
 
 class TensorIndexError(CortenError, IndexError):

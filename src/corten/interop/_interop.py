@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import math
 import operator
 import pickle
 import threading
@@ -159,6 +160,15 @@ def _copy_reason(t: TensorView[Any, Any, Any], read_only: bool, versioned: bool)
         return (
             "it is read-only and the consumer asked for a legacy capsule, which cannot say "
             "so; consumers that pass max_version=(1, 0) or later get a read-only capsule"
+        )
+    if read_only and not t._storage.buffer.array.flags.writeable:
+        # Note: NumPy exports such memory with the read-only flag alone; PyTorch ignores
+        # the flag, and its writes would change an immutable object or fault on a
+        # read-only page. Memory corten merely keeps read-only (a private file map, its
+        # own buffers) is writable underneath and is exported as it is.
+        return (
+            "its memory must never be written (an immutable bytes object, a read-only "
+            "map), and consumers such as PyTorch ignore DLPack's read-only flag"
         )
     return None
 
@@ -1180,6 +1190,10 @@ def reduce_ex(t: TensorView[Any, Any, Any], protocol: SupportsIndex) -> tuple[An
     buffer while the PickleBuffer lives), and ``pickle.loads(..., buffers=...)`` rebuilds
     the tensor over the buffers passed back, again without a copy. Older protocols carry
     the elements in-band as bytes.
+
+    Pickle is for data you trust: unpickling runs whatever functions the pickle names,
+    so a crafted pickle runs code on load, whatever corten checks. Use safetensors
+    (``ct.save``/``ct.load``) for data from elsewhere.
     """
     kind = _KINDS.get(type(t))
     if kind is None:
@@ -1214,32 +1228,67 @@ def _writable_elsewhere(view: memoryview) -> bool:
         return True  # an exporter that cannot be inspected: assume the worst
 
 
-def _rebuild(
-    kind: str, device: str, dtype: str, shape: tuple[int, ...], data: object
-) -> TensorView[Any, Any, Any]:
-    """Rebuild a pickled tensor of ``kind`` over ``data`` (zero-copy where it can)."""
-    if kind not in ("Tensor", "TensorView", "TensorViewMut"):
-        raise SerializationError(f"unknown tensor kind {kind!r} in a pickle")
+_MAX_RANK: Final = 64  # NumPy's limit, as for safetensors headers and from_dict
+_MAX_BYTES: Final = 2**63 - 1  # the largest array NumPy can describe
+
+
+def _rebuild(*args: object) -> TensorView[Any, Any, Any]:
+    """Rebuild a pickled tensor of ``kind`` over ``data`` (zero-copy where it can).
+
+    The arguments (``kind, device, dtype, shape, data``, as :func:`reduce_ex` made them)
+    are checked like ``from_dict`` input, and bad ones raise SerializationError. That
+    makes a damaged pickle fail clearly; it does not make pickle safe: a pickle names
+    the functions that loading calls, so a crafted one runs any code it likes before
+    corten sees anything. Unpickle only data you trust; safetensors is for the rest.
+    """
+    if len(args) != 5:
+        raise SerializationError(
+            "a pickled tensor is rebuilt from 5 arguments (kind, device, dtype, shape, "
+            f"data), got {len(args)}"
+        )
+    kind, device, dtype, shape, data = args
+    if type(kind) is not str or kind not in ("Tensor", "TensorView", "TensorViewMut"):
+        raise SerializationError(f"unknown tensor kind {_brief(kind)} in a pickle")
+    if type(device) is not str:
+        raise SerializationError(f"unknown device {_brief(device)} in a pickled tensor")
+    try:
+        dev = as_device(device)
+    except ValueError as exc:
+        raise SerializationError(f"unknown device {_brief(device)} in a pickled tensor") from exc
+    if type(dtype) is not str:
+        raise SerializationError(f"unknown dtype {_brief(dtype)} in a pickled tensor")
     try:
         npd = np.dtype(dtype)
         dt = as_dtype(npd)
-    except (TypeError, DTypeError) as exc:
-        raise SerializationError(f"unknown dtype {dtype!r} in a pickled tensor") from exc
-    if not isinstance(shape, tuple) or not all(type(s) is int and s >= 0 for s in shape):
-        raise SerializationError(f"bad shape {shape!r} in a pickled tensor")
+    except (TypeError, ValueError) as exc:  # DTypeError is a TypeError
+        raise SerializationError(f"unknown dtype {_brief(dtype)} in a pickled tensor") from exc
+    if (
+        type(shape) is not tuple
+        or not all(type(s) is int and s >= 0 for s in shape)
+        or len(shape) > _MAX_RANK
+    ):
+        raise SerializationError(
+            f"bad shape {_brief(shape)} in a pickled tensor: a shape is a tuple of at most "
+            f"{_MAX_RANK} integers >= 0"
+        )
+    described = npd.itemsize  # the bytes with zero dimensions left out (NumPy's check)
+    for s in shape:
+        described *= max(s, 1)
+        if described > _MAX_BYTES:
+            raise SerializationError(f"shape {_brief(shape)} of a pickled tensor is too large")
+    n = math.prod(shape)
     try:
         view = memoryview(data)  # type: ignore[arg-type]
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise SerializationError(
             f"a pickled tensor's data must be a buffer, got {type(data).__name__}"
         ) from exc
-    n = 1
-    for s in shape:
-        n *= s
-    if view.nbytes != n * npd.itemsize or not view.contiguous:
+    if view.nbytes != n * npd.itemsize or not view.contiguous or "O" in view.format:
+        nbytes = view.nbytes
+        view.release()
         raise SerializationError(
             f"a pickled tensor of shape {shape} and dtype {dt.name} needs "
-            f"{n * npd.itemsize} contiguous bytes, got {view.nbytes}"
+            f"{n * npd.itemsize} contiguous bytes, got {nbytes}"
         )
     shared_writable = _writable_elsewhere(view)
     view.release()
@@ -1255,10 +1304,6 @@ def _rebuild(
     owner: Tensor[Any, Any, Any] = Tensor._new(
         Storage.adopt(buf), shape, contiguous_strides(shape), 0, dt
     )
-    try:
-        dev = as_device(device)
-    except ValueError as exc:
-        raise SerializationError(f"unknown device {device!r} in a pickled tensor") from exc
     if dev.kind != "cpu":
         owner = owner.to(dev)
     if kind == "TensorView":
@@ -1266,3 +1311,9 @@ def _rebuild(
     if kind == "TensorViewMut":
         return owner.view_mut()
     return owner
+
+
+def _brief(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: values read from a pickle can be arbitrarily large."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

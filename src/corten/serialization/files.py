@@ -18,26 +18,35 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import io
 import math
-import mmap as _mmap
 import os
 import secrets
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any, Final, NoReturn
 
 import numpy as np
 
 from corten.core.devices import Device, as_device, cpu, require_available
 from corten.core.dtypes import _BY_NAME, DType, bool_
-from corten.core.errors import SerializationError
+from corten.core.errors import MissingTensorError, SerializationError
 from corten.core.layout import contiguous_strides
 from corten.core.typeparams import AnyRank
 from corten.memory.storage import Buffer, Storage
 from corten.serialization import safetensors as fmt
-from corten.serialization.safetensors import HEADER_LIMIT, MAX_BYTES, MAX_RANK, Entry, brief, fail
+from corten.serialization.filemap import map_file
+from corten.serialization.safetensors import (
+    HEADER_LIMIT,
+    MAX_BYTES,
+    MAX_RANK,
+    Entry,
+    Header,
+    brief,
+    fail,
+)
 from corten.tensor import Tensor, TensorView
 from corten.tensor._build import _result
 
@@ -59,6 +68,7 @@ TENSOR_KEY: Final = "tensor"
 
 _CHUNK_BYTES: Final = 16 << 20  # non-contiguous tensors are written this much at a time
 _PREALLOCATE_BYTES: Final = 1 << 20  # files from this size get their blocks reserved first
+_PAUSE_GC_BYTES: Final = 1 << 20  # headers from this size are loaded with the collector paused
 _LITTLE: Final = sys.byteorder == "little"
 
 Array = np.ndarray[Any, Any]
@@ -305,14 +315,20 @@ def load(
     path_or_file: PathOrFile,
     device: Device | str | None = None,
     mmap: bool = True,
+    *,
+    names: Iterable[str] | None = None,
 ) -> LoadedTensors:
-    """Read the tensors of a safetensors file.
+    """Read the tensors of a safetensors file, or only those named.
 
-    With ``mmap=True`` (the default) a file is mapped read-only and each tensor is a
-    window on the map: nothing is copied, so the time does not depend on the file's size,
-    and each tensor keeps the map alive. The tensors are owners like any other; the
-    first write to one copies it (copy-on-write), so the file is never changed. With
-    ``mmap=False`` every tensor is read into memory of its own.
+    With ``mmap=True`` (the default) a file is mapped and each tensor is a window on the
+    map: nothing is copied, so the time does not depend on the file's size, and each
+    tensor keeps the map alive. The tensors are owners like any other; the first write to
+    one copies it (copy-on-write), so the file is never changed. The map is private to
+    the process (copy-on-write at the OS level too), so even a consumer that writes
+    through a read-only export (PyTorch ignores DLPack's read-only flag) changes only
+    this process's copy of a page, never the file; and it holds no file descriptor, so
+    any number of loads can be alive. With ``mmap=False`` every tensor is read into
+    memory of its own.
 
     Parameters
     ----------
@@ -323,18 +339,24 @@ def load(
         Where to put the tensors (the CPU by default); other devices receive copies.
     mmap : bool, default True
         Map the file instead of reading it.
+    names : iterable of str, optional
+        Load only these tensors (the keys of ``safetensors.safe_open(...).keys()``), in
+        this order. The whole header is still validated, but a tensor of a dtype that
+        corten lacks stops the load only when it is asked for; the others are not read.
 
     Returns
     -------
     LoadedTensors
-        A ``dict`` of the tensors by name, in the header's order, with the file's
-        metadata as ``.metadata``.
+        A ``dict`` of the tensors by name, in the header's order (or that of ``names``),
+        with the file's metadata as ``.metadata``.
 
     Raises
     ------
     SerializationError
-        If the data is not a valid safetensors file (saying what is wrong) or holds a
-        dtype corten lacks, such as ``BF16``.
+        If the data is not a valid safetensors file (saying what is wrong), a tensor to
+        load has a dtype corten lacks, or ``names`` is not a collection of str.
+    MissingTensorError
+        If a name in ``names`` is not in the file (a ``KeyError`` too).
     DeviceUnavailableError
         If ``device`` cannot be used here (checked before reading).
     OSError
@@ -357,10 +379,13 @@ def load(
     >>> tensors = ct.load(path)
     >>> sorted(tensors), tensors["w"].tolist()
     (['b', 'w'], [[1.0, 1.0], [1.0, 1.0]])
+    >>> list(ct.load(path, names=["b"]))
+    ['b']
     """
     dev = _target_device(device)
+    wanted = None if names is None else _checked_names(names)
     with _open_source(path_or_file) as src:
-        loaded = _load(src, zero_copy=mmap)
+        loaded = _load(src, zero_copy=mmap, names=wanted)
     if dev.kind != "cpu":
         loaded = LoadedTensors({k: _to_device(t, dev) for k, t in loaded.items()}, loaded.metadata)
     return loaded
@@ -373,7 +398,8 @@ def load_tensor(
 ) -> Tensor[Any, AnyRank, Any]:
     """The one tensor of a safetensors file that holds exactly one, whatever its name.
 
-    The counterpart of ``save(path, tensor)``; the arguments are those of :func:`load`.
+    The counterpart of ``save(path, tensor)``; ``path_or_file``, ``device`` and ``mmap``
+    are those of :func:`load`.
 
     Raises
     ------
@@ -484,7 +510,7 @@ class _FileSource(_Source):
         self.base = base
         self.size = size
         self.where = where
-        self._map: _mmap.mmap | None = None
+        self._map: Array | None = None
         self._mapped = False
 
     def read(self, offset: int, n: int) -> bytes:
@@ -514,8 +540,7 @@ class _FileSource(_Source):
     def array(self, offset: int, dtype: np.dtype[Any], count: int) -> Array | None:
         if not self._mapped:
             self._mapped = True
-            with contextlib.suppress(OSError, ValueError):  # not mappable: read instead
-                self._map = _mmap.mmap(self.fd, 0, access=_mmap.ACCESS_READ)
+            self._map = map_file(self.fd, self.base + self.size)
         m = self._map
         start = self.base + offset
         if m is None or start + count * dtype.itemsize > len(m):
@@ -562,15 +587,88 @@ def _file_source(f: IO[bytes], where: str) -> _Source:
     return _BytesSource(data, where)
 
 
-def _load(src: _Source, *, zero_copy: bool) -> LoadedTensors:
+def _checked_names(names: object) -> list[str]:
+    """``names`` of ``load`` as a list of str, each once, in order."""
+    if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+        raise SerializationError(
+            f"names must be a collection of tensor names, got {brief(names)}; for one "
+            f"tensor write names=[{brief(names)}]"
+        )
+    picked = list(names)
+    for name in picked:
+        if not isinstance(name, str):
+            raise SerializationError(f"names must be str, got {brief(name)} in names")
+    return list(dict.fromkeys(picked))
+
+
+def _load(src: _Source, *, zero_copy: bool, names: list[str] | None = None) -> LoadedTensors:
     where = src.where
     n = fmt.header_length(src.read(0, min(8, src.size)), src.size, where)
-    entries, metadata = fmt.parse_header(src.read(8, n), src.size - 8 - n, where)
+    with _gc_paused(n >= _PAUSE_GC_BYTES):
+        return _load_tensors(src, n, zero_copy, names)
+
+
+@contextlib.contextmanager
+def _gc_paused(pause: bool) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large header is loaded.
+
+    A header of a million tensors makes millions of container objects (its JSON, then
+    the tensors), none of them garbage and none in a cycle; the collector would walk
+    them all again and again as they are made, which more than doubles the time. The
+    pause changes no result: collection resumes after, and runs as before.
+    """
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _load_tensors(src: _Source, n: int, zero_copy: bool, names: list[str] | None) -> LoadedTensors:
+    where = src.where
+    header = fmt.parse_header(src.read(8, n), src.size - 8 - n, where)
+    entries = _selected(header, names, where)
     start = 8 + n
+    loaded = LoadedTensors(None, header.metadata)
+    if zero_copy:  # a map (or the bytes) in any order
+        for e in entries:
+            loaded[e.name] = _read_tensor(src, start + e.begin, e, True)
+        return loaded
     tensors: dict[str, Tensor[Any, AnyRank, Any]] = {}
-    for e in sorted(entries, key=lambda e: (e.begin, e.end)):  # read in file order
-        tensors[e.name] = _read_tensor(src, start + e.begin, e, zero_copy)
-    return LoadedTensors({e.name: tensors[e.name] for e in entries}, metadata)
+    for e in sorted(entries, key=fmt.FILE_ORDER):  # read in file order
+        tensors[e.name] = _read_tensor(src, start + e.begin, e, False)
+    for e in entries:
+        loaded[e.name] = tensors[e.name]
+    return loaded
+
+
+def _selected(header: Header, names: list[str] | None, where: str) -> list[Entry]:
+    """The entries to load: all (every dtype must be corten's), or those named."""
+    if names is None:
+        if header.unsupported:
+            others = len(header.entries) + len(header.unsupported) - 1
+            hint = f"; ct.load(..., names=[...]) loads the other {others}" if others else ""
+            fmt.refuse(header.unsupported[0], where, hint)
+        return header.entries
+    by_name = {e.name: e for e in header.entries}
+    picked = []
+    for name in names:
+        e = by_name.get(name)
+        if e is None:
+            for u in header.unsupported:
+                if u.name == name:
+                    fmt.refuse(u, where)
+            held = [*by_name, *(u.name for u in header.unsupported)]
+            shown = ", ".join(brief(k, 40) for k in held[:5]) + (", ..." if len(held) > 5 else "")
+            raise MissingTensorError(
+                f"{where} holds no tensor named {brief(name)}; it holds {len(held)}"
+                + (f": {shown}" if held else "")
+            )
+        picked.append(e)
+    return picked
 
 
 def _read_tensor(src: _Source, at: int, e: Entry, zero_copy: bool) -> Tensor[Any, AnyRank, Any]:

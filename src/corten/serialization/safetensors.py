@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NamedTuple, NoReturn
 
 from corten.core.dtypes import (
     DType,
@@ -46,12 +46,15 @@ __all__ = [
     "MAX_BYTES",
     "MAX_RANK",
     "Entry",
+    "Header",
+    "Unsupported",
     "brief",
     "encode_header",
     "fail",
     "header_length",
     "nonzero_bytes",
     "parse_header",
+    "refuse",
 ]
 
 HEADER_LIMIT: Final = 100_000_000  # bytes, as the safetensors package
@@ -76,9 +79,36 @@ FORMAT_NAMES: Final[dict[DType, str]] = {
 }
 _BY_FORMAT_NAME: Final[dict[str, DType]] = {v: k for k, v in FORMAT_NAMES.items()}
 
+# Every dtype of the safetensors format (the package's ``Dtype``) and its size in bits,
+# corten's or not: a header is validated whole, also where it holds tensors of dtypes
+# that corten cannot load (``load(..., names=...)`` leaves those out).
+FORMAT_BITS: Final[dict[str, int]] = {
+    "BOOL": 8,
+    "F4": 4,
+    "F6_E2M3": 6,
+    "F6_E3M2": 6,
+    "U8": 8,
+    "I8": 8,
+    "F8_E5M2": 8,
+    "F8_E4M3": 8,
+    "F8_E8M0": 8,
+    "F8_E4M3FNUZ": 8,
+    "F8_E5M2FNUZ": 8,
+    "I16": 16,
+    "U16": 16,
+    "F16": 16,
+    "BF16": 16,
+    "I32": 32,
+    "U32": 32,
+    "F32": 32,
+    "C64": 64,
+    "F64": 64,
+    "I64": 64,
+    "U64": 64,
+}
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+
+class Entry(NamedTuple):
     """One tensor of a header: its name, dtype, shape and byte range in the data."""
 
     name: str
@@ -86,6 +116,33 @@ class Entry:
     shape: tuple[int, ...]
     begin: int
     end: int
+
+
+class Unsupported(NamedTuple):
+    """A tensor of a header whose dtype (``code``) is the format's but not corten's."""
+
+    name: str
+    code: str
+    shape: tuple[int, ...]
+    begin: int
+    end: int
+
+
+class Header(NamedTuple):
+    """A validated header: the tensors corten can load, in header order, the metadata,
+    and the tensors of dtypes that corten does not support."""
+
+    entries: list[Entry]
+    metadata: dict[str, str]
+    unsupported: list[Unsupported]
+
+
+# Entries are built by the hundred thousand from large headers: construct the tuples
+# directly (NamedTuple's generated __new__ is a Python function), and sort on fields.
+_new_entry: Final = tuple.__new__
+FILE_ORDER: Final = operator.itemgetter(3, 4)  # (begin, end) of an Entry or Unsupported
+_INT: Final = frozenset({int})
+_STR: Final = frozenset({str})
 
 
 def fail(where: str, what: str) -> NoReturn:
@@ -170,10 +227,16 @@ def header_length(prefix: bytes, size: int, where: str) -> int:
     return n
 
 
-def parse_header(raw: bytes, data_len: int, where: str) -> tuple[list[Entry], dict[str, str]]:
+def parse_header(raw: bytes, data_len: int, where: str) -> Header:
     """Validate a header completely: its entries in header order, and its metadata.
 
     ``data_len`` is the number of bytes after the header, which the tensors must cover.
+    Tensors of the format's dtypes that corten does not support are validated too, and
+    listed apart in :attr:`Header.unsupported`; any other dtype is an error.
+
+    Time and memory are linear in the size of the header. Headers as writers make them
+    take the quick way (:func:`_parse_usual`); anything else is decoded again and
+    checked field by field (:func:`_parse_strict`), which names what is wrong.
     """
     if raw[:1] != b"{":
         fail(where, f"the header must be a JSON object starting with '{{', got {raw[:16]!r}")
@@ -181,23 +244,91 @@ def parse_header(raw: bytes, data_len: int, where: str) -> tuple[list[Entry], di
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         fail(where, f"the header is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+    header = _parse_usual(text, data_len, where)
+    return header if header is not None else _parse_strict(text, data_len, where)
+
+
+def _decode(text: str, where: str, object_pairs_hook: Any) -> Any:
     try:
-        obj = json.loads(
-            text, object_pairs_hook=_object_without_duplicates, parse_constant=_reject_constant
-        )
-    except _DuplicateKey as exc:
-        fail(where, f"the header repeats the key {brief(exc.key)}")
+        return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=_reject)
     except RecursionError:
         fail(where, "the header nests JSON too deeply")
     except ValueError as exc:  # json.JSONDecodeError, and too long integers
         fail(where, f"the header is not valid JSON: {exc}")
-    if not isinstance(obj, dict):  # unreachable after the "{" check; kept for safety
+
+
+def _parse_usual(text: str, data_len: int, where: str) -> Header | None:
+    """The header if it is in the usual form and plainly valid, else None.
+
+    The usual form: every entry's keys in the order dtype, shape, data_offsets, every
+    dtype corten's, metadata (if any) of str to str. JSON is decoded into dicts, which
+    is fast but keeps only the last of repeated keys; so the pairs are counted: in valid
+    JSON a colon outside strings separates a key from its value, and the text holds
+    exactly as many as the dicts hold pairs when no key repeats. (A colon escaped in a
+    string, ``\\u003a``, would upset the count: such a header goes the strict way.)
+    """
+    if "\\u003a" in text or "\\u003A" in text:
+        return None
+    obj = _decode(text, where, None)
+    if type(obj) is not dict:  # unreachable after the "{" check; kept for safety
         fail(where, f"the header is {_json_type(obj)}, not an object")
+    pairs = len(obj)
+    in_strings = "".join(obj).count(":")
+    meta = obj.pop(METADATA_KEY, None)
+    metadata: dict[str, str] = {}
+    if meta is not None:
+        if type(meta) is not dict or not set(map(type, meta.values())) <= _STR:
+            return None
+        metadata = meta
+        pairs += len(meta)
+        in_strings += "".join(meta).count(":") + "".join(meta.values()).count(":")
+    entries: list[Entry] = []
+    keep = entries.append
+    for name, info in obj.items():
+        e = _quick_entry(name, info, data_len)
+        if e is None:
+            return None
+        keep(e)
+    if text.count(":") != pairs + len(_ENTRY_KEYS) * len(entries) + in_strings:
+        return None  # a repeated key
+    _check_coverage(entries, [], data_len, where)
+    return Header(entries, metadata, [])
+
+
+def _parse_strict(text: str, data_len: int, where: str) -> Header:
+    """Validate the header field by field; JSON objects are decoded as tuples of pairs,
+    so that a repeated key is seen."""
+    obj = _object(_decode(text, where, tuple), where)
     metadata = _parse_metadata(obj.pop(METADATA_KEY, None), where)
-    entries = [_parse_entry(name, info, data_len, where) for name, info in obj.items()]
+    entries: list[Entry] = []
+    unsupported: list[Unsupported] = []
+    for name, info in obj.items():
+        e = _parse_entry(name, info, data_len, where)
+        if isinstance(e, Unsupported):
+            unsupported.append(e)
+        else:
+            entries.append(e)
+    _check_coverage(entries, unsupported, data_len, where)
+    return Header(entries, metadata, unsupported)
+
+
+def refuse(u: Unsupported, where: str, hint: str = "") -> NoReturn:
+    """Raise the SerializationError for loading a tensor of a dtype corten lacks."""
+    fail(
+        where,
+        f"tensor {brief(u.name)} has dtype {brief(u.code)}, which corten does not support "
+        f"(supported: {', '.join(_BY_FORMAT_NAME)}){hint}",
+    )
+
+
+def _check_coverage(
+    entries: list[Entry], unsupported: list[Unsupported], data_len: int, where: str
+) -> None:
+    """The tensors cover the data exactly, without gaps or overlaps."""
     pos = 0
-    prev: Entry | None = None
-    for e in sorted(entries, key=lambda e: (e.begin, e.end)):
+    prev: Entry | Unsupported | None = None
+    every: list[Entry | Unsupported] = [*entries, *unsupported]
+    for e in sorted(every, key=FILE_ORDER):
         if e.begin != pos:
             if prev is not None and e.begin < pos:
                 fail(
@@ -218,31 +349,68 @@ def parse_header(raw: bytes, data_len: int, where: str) -> tuple[list[Entry], di
             f"the tensors cover {pos} bytes but the data after the header holds {data_len} "
             "(truncated file, or trailing bytes)",
         )
-    return entries, metadata
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _object(pairs: Any, where: str) -> dict[str, Any]:
+    """A JSON object, as the pairs the decoder gives, as a dict; a repeated key is an error."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                fail(where, f"the header repeats the key {brief(key)}")
             seen.add(key)
     return obj
 
 
-def _reject_constant(name: str) -> NoReturn:
+def _quick_entry(name: str, info: object, data_len: int) -> Entry | None:
+    """The entry for ``info`` if it is plainly valid, else None.
+
+    Every check of :func:`_parse_entry` in a few C-level operations, for the entries
+    that writers produce; anything else goes the strict way, which names what is wrong.
+    """
+    if type(info) is not dict or len(info) != 3:
+        return None
+    try:
+        code = info["dtype"]
+        shape = info["shape"]
+        offsets = info["data_offsets"]
+    except KeyError:
+        return None
+    dtype = _BY_FORMAT_NAME.get(code) if type(code) is str else None
+    if (
+        dtype is None
+        or type(shape) is not list
+        or len(shape) > MAX_RANK
+        or type(offsets) is not list
+        or len(offsets) != 2
+    ):
+        return None
+    if shape and (not set(map(type, shape)) <= _INT or min(shape) < 0):
+        return None
+    begin, end = offsets
+    if type(begin) is not int or type(end) is not int or not 0 <= begin <= end <= data_len:
+        return None
+    if 0 in shape:
+        if max(shape) > 1 and nonzero_bytes(shape, dtype.itemsize) > MAX_BYTES:
+            return None
+        nbytes = 0
+    elif shape and max(shape) > data_len:  # more bytes than there are; keeps prod small
+        return None
+    else:
+        nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes != end - begin:
+        return None
+    entry: Entry = _new_entry(Entry, (name, dtype, tuple(shape), begin, end))
+    return entry
+
+
+def _reject(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON value")
 
 
 def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    names = {tuple: "an object", list: "an array", str: "a string", bool: "a boolean"}
     names.update({int: "an integer", float: "a number", type(None): "null"})
     return names.get(type(value), type(value).__name__)
 
@@ -250,45 +418,48 @@ def _json_type(value: object) -> str:
 def _parse_metadata(meta: object, where: str) -> dict[str, str]:
     if meta is None:
         return {}
-    if not isinstance(meta, dict):
+    if type(meta) is not tuple:
         fail(where, f"{METADATA_KEY!r} must be an object of str to str, got {_json_type(meta)}")
-    for k, v in meta.items():
+    fields = _object(meta, where)
+    for k, v in fields.items():
         if not isinstance(v, str):
             fail(where, f"{METADATA_KEY!r} value for {brief(k)} is {_json_type(v)}, not a string")
-    return meta
+    return fields
 
 
-def _parse_entry(name: str, info: object, data_len: int, where: str) -> Entry:
+def _parse_entry(name: str, info: object, data_len: int, where: str) -> Entry | Unsupported:
     what = f"tensor {brief(name)}"
-    if not isinstance(info, dict):
+    if type(info) is not tuple:
         fail(
             where,
             f"{what} must be an object with dtype, shape and data_offsets, got {_json_type(info)}",
         )
-    missing = [k for k in _ENTRY_KEYS if k not in info]
+    fields = _object(info, where)
+    missing = [k for k in _ENTRY_KEYS if k not in fields]
     if missing:
         fail(where, f"{what} lacks {', '.join(missing)}")
-    extra = sorted(k for k in info if k not in _ENTRY_KEYS)
+    extra = sorted(k for k in fields if k not in _ENTRY_KEYS)
     if extra:
         fail(where, f"{what} has unknown keys {brief(extra)}; expected only {list(_ENTRY_KEYS)}")
-    code = info["dtype"]
+    code = fields["dtype"]
     if not isinstance(code, str):
         fail(where, f"{what} has dtype {brief(code)}, which is not a string")
     dtype = _BY_FORMAT_NAME.get(code)
-    if dtype is None:
+    bits = dtype.itemsize * 8 if dtype is not None else FORMAT_BITS.get(code)
+    if bits is None:
         fail(
             where,
             f"{what} has dtype {brief(code)}, which corten does not support (supported: "
             f"{', '.join(_BY_FORMAT_NAME)})",
         )
-    shape = info["shape"]
+    shape = fields["shape"]
     if not isinstance(shape, list) or not all(type(s) is int and s >= 0 for s in shape):
         fail(where, f"{what} has shape {brief(shape)}; a shape is a list of integers >= 0")
     if len(shape) > MAX_RANK:
         fail(where, f"{what} has {len(shape)} dimensions, more than the {MAX_RANK} allowed")
-    if nonzero_bytes(shape, dtype.itemsize) > MAX_BYTES:
+    if nonzero_bytes(shape, max(1, bits // 8)) > MAX_BYTES:
         fail(where, f"{what} has shape {brief(shape)}, too large to describe")
-    offsets = info["data_offsets"]
+    offsets = fields["data_offsets"]
     if (
         not isinstance(offsets, list)
         or len(offsets) != 2
@@ -303,11 +474,19 @@ def _parse_entry(name: str, info: object, data_len: int, where: str) -> Entry:
         fail(where, f"{what} has data_offsets [{begin}, {end}] with begin after end")
     if end > data_len:
         fail(where, f"{what} has data_offsets [{begin}, {end}] beyond the {data_len} bytes of data")
-    nbytes = math.prod(shape) * dtype.itemsize
-    if nbytes != end - begin:
+    nbits = math.prod(shape) * bits
+    if nbits % 8:
         fail(
             where,
-            f"{what} of shape {shape} and dtype {code} needs {nbytes} bytes but its "
+            f"{what} of shape {shape} and dtype {code} takes {nbits} bits, which do not end "
+            "on a byte boundary",
+        )
+    if nbits // 8 != end - begin:
+        fail(
+            where,
+            f"{what} of shape {shape} and dtype {code} needs {nbits // 8} bytes but its "
             f"data_offsets [{begin}, {end}] hold {end - begin}",
         )
+    if dtype is None:
+        return Unsupported(name, code, tuple(shape), begin, end)
     return Entry(name, dtype, tuple(shape), begin, end)
