@@ -16,8 +16,9 @@ import numpy as np
 
 from corten.core.dtypes import _BY_NUMPY, DType, as_dtype
 from corten.core.errors import AxisError, DTypeError, ShapeError
+from corten.core.layout import may_overlap
 from corten.ops._dispatch import device_of
-from corten.tensor import Tensor, TensorView
+from corten.tensor import TensorView
 
 __all__: list[str] = []
 
@@ -262,13 +263,17 @@ def scalar_operand(name: str, value: object, dtype: DType) -> Array:
         return np.asarray(value, dtype=dtype.numpy)
 
 
-def owned(view: TensorView[Any, Any, Any]) -> Tensor[Any, Any, Any]:
-    """A view as an owner that shares its buffer copy-on-write (O(1), no copy).
+def view_result(view: TensorView[Any, Any, Any]) -> TensorView[Any, Any, Any]:
+    """A view operation's result, as the array API functions return it.
 
-    The array API's view results (``reshape``, ``permute_dims``, ...) are returned this
-    way: zero-copy like a view, and writable like every other function result (SciPy and
-    scikit-learn write into them), without either side seeing the other's writes.
+    An owner that shares the view's buffer copy-on-write (O(1), no copy): zero-copy like
+    a view, and writable like every other function result (SciPy and scikit-learn write
+    into ``reshape`` and ``permute_dims`` results) without either side seeing the
+    other's writes. A layout that repeats elements (a broadcast) stays the frozen view:
+    a write to it would land in several elements, and its clone would be a full copy.
     """
+    if may_overlap(view.shape, view.strides):
+        return view
     return view.clone()
 
 

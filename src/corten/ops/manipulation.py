@@ -20,17 +20,17 @@ from typing import Any
 import numpy as np
 
 from corten.core.errors import ArgumentError, AxisError, DTypeError, ShapeError
-from corten.core.layout import broadcast_shapes, may_overlap, reshape_strides
+from corten.core.layout import broadcast_shapes, reshape_strides
 from corten.core.typeparams import DT, AnyRank, D
 from corten.ops._args import (
     as_promoted,
     axis_arg,
     bool_arg,
     int_arg,
-    owned,
     shape_arg,
     tensor_arg,
     tensors_arg,
+    view_result,
 )
 from corten.ops._dispatch import device_of, run
 from corten.tensor import Tensor, TensorView
@@ -53,14 +53,6 @@ __all__ = [
 ]
 
 Array = np.ndarray[Any, Any]
-
-
-def _result(view: TensorView[Any, Any, Any]) -> TensorView[Any, Any, Any]:
-    """A view's result: a copy-on-write owner over its layout, or the frozen view itself
-    when the layout repeats elements."""
-    if may_overlap(view.shape, view.strides):
-        return view
-    return owned(view)
 
 
 def _axes_tuple(name: str, axis: object, ndim: int, what: str = "axis") -> tuple[int, ...]:
@@ -113,7 +105,7 @@ def broadcast_to(
             f"broadcast_to() cannot broadcast shape {x.shape} to {target}: each dimension "
             "of x must be 1 or the target's size, counted from the last"
         )
-    return _result(x.broadcast_to(target))
+    return view_result(x.broadcast_to(target))
 
 
 def broadcast_arrays(*arrays: TensorView[Any, Any, D]) -> list[TensorView[Any, AnyRank, D]]:
@@ -139,7 +131,7 @@ def broadcast_arrays(*arrays: TensorView[Any, Any, D]) -> list[TensorView[Any, A
     shape: tuple[int, ...] = ()
     for t in tensors:
         shape = broadcast_shapes(shape, t.shape)
-    return [_result(t.broadcast_to(shape)) for t in tensors]
+    return [view_result(t.broadcast_to(shape)) for t in tensors]
 
 
 # ----------------------------------------------------------------------------- joining
@@ -257,7 +249,7 @@ def unstack(
     """
     x = tensor_arg("unstack", x)
     ax = axis_arg("unstack", axis, x.ndim)
-    return tuple(_result(v) for v in x.unbind(ax))
+    return tuple(view_result(v) for v in x.unbind(ax))
 
 
 # ----------------------------------------------------------------------------- shapes
@@ -280,7 +272,7 @@ def expand_dims(x: TensorView[DT, Any, D], /, axis: int = 0) -> TensorView[DT, A
     """
     x = tensor_arg("expand_dims", x)
     ax = axis_arg("expand_dims", axis, x.ndim + 1)
-    return _result(x.unsqueeze(ax))
+    return view_result(x.unsqueeze(ax))
 
 
 def squeeze(
@@ -310,7 +302,7 @@ def squeeze(
             f"squeeze() cannot remove axis {bad[0]} of size {x.shape[bad[0]]} (shape "
             f"{x.shape}); only dimensions of size 1 can be removed"
         )
-    return _result(x.squeeze(axes))
+    return view_result(x.squeeze(axes))
 
 
 def reshape(
@@ -346,7 +338,7 @@ def reshape(
                 f"{new} needs a copy, and copy=False forbids it; pass copy=None or True"
             )
         return run("reshape", _reshaped_copy, x, new)  # type: ignore[no-any-return]
-    return _result(x.reshape(new))
+    return view_result(x.reshape(new))
 
 
 def _reshape_target(x: TensorView[Any, Any, Any], shape: object) -> tuple[int, ...]:
@@ -398,7 +390,7 @@ def permute_dims(x: TensorView[DT, Any, D], /, axes: tuple[int, ...]) -> TensorV
         raise AxisError(
             f"permute_dims() needs each of the {x.ndim} dimensions exactly once, got {axes!r}"
         )
-    return _result(x.permute(order))
+    return view_result(x.permute(order))
 
 
 def moveaxis(
@@ -432,7 +424,7 @@ def moveaxis(
     order = [d for d in range(x.ndim) if d not in src]
     for d, s in sorted(zip(dst, src, strict=True)):
         order.insert(d, s)
-    return _result(x.permute(tuple(order)))
+    return view_result(x.permute(tuple(order)))
 
 
 def flip(
@@ -455,7 +447,7 @@ def flip(
     """
     x = tensor_arg("flip", x)
     axes = None if axis is None else _axes_tuple("flip", axis, x.ndim)
-    return _result(x.flip(axes))
+    return view_result(x.flip(axes))
 
 
 # ----------------------------------------------------------------------------- copies
