@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from corten.core.dtypes import _BY_NUMPY, DType, as_dtype
+from corten.core.dtypes import _BY_NUMPY, DType, as_dtype, int64, uint64
 from corten.core.errors import AxisError, DTypeError, ShapeError
 from corten.core.layout import may_overlap
 from corten.ops._dispatch import device_of
@@ -171,6 +171,34 @@ def shape_arg(name: str, shape: object, what: str = "shape") -> tuple[int, ...]:
         return (_index(shape),)  # type: ignore[arg-type]
     except TypeError:
         raise ShapeError(f"{name}() takes a tuple of ints as {what}, got {shape!r}") from None
+
+
+def accumulator(name: str, x: TensorView[Any, Any, Any], dtype: object) -> np.dtype[Any]:
+    """The dtype ``sum``, ``prod``, ``trace`` and the cumulative functions compute and
+    return in: ``dtype`` if given (of ``x``'s kind or a wider one), else int64 for bool and
+    signed integers, uint64 for unsigned ones, ``x``'s own dtype for the others.
+
+    Raises
+    ------
+    DTypeError
+        If ``dtype`` names no dtype, or one of a narrower kind than ``x``'s.
+    """
+    dt: DType | None = dtype_arg(name, dtype)
+    src: DType = x.dtype
+    if dt is None:
+        if src.kind in "bi":
+            dt = int64
+        elif src.kind == "u":
+            dt = uint64
+        else:
+            dt = src
+    if KIND_RANK[dt.kind] < KIND_RANK[src.kind]:
+        raise DTypeError(
+            f"{name}() cannot compute a {src.name} tensor in {dt.name}: a "
+            f"{kind_name(src)} dtype does not go into a {kind_name(dt)} one without "
+            "rounding; convert the tensor first with ct.astype(...) if that is meant"
+        )
+    return dt.numpy
 
 
 # promotion: replaced by core.dtypes at merge

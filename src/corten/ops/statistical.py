@@ -15,16 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from corten.core.dtypes import DType, int64, uint64
+from corten.core.dtypes import DType
 from corten.core.errors import DTypeError, ShapeError
 from corten.core.typeparams import DT, AnyRank, D
 from corten.ops._args import (
-    KIND_RANK,
+    accumulator,
     axes_arg,
     axis_arg,
     bool_arg,
-    dtype_arg,
-    kind_name,
     quietly,
     tensor_arg,
 )
@@ -42,26 +40,6 @@ __all__ = [
     "sum",
     "var",
 ]
-
-
-def _accumulator(name: str, x: TensorView[Any, Any, Any], dtype: object) -> np.dtype[Any]:
-    """The dtype ``sum``, ``prod`` and the cumulative functions compute and return in."""
-    dt: DType | None = dtype_arg(name, dtype)
-    src: DType = x.dtype
-    if dt is None:
-        if src.kind in "bi":
-            dt = int64
-        elif src.kind == "u":
-            dt = uint64
-        else:
-            dt = src
-    if KIND_RANK[dt.kind] < KIND_RANK[src.kind]:
-        raise DTypeError(
-            f"{name}() cannot compute a {src.name} tensor in {dt.name}: a "
-            f"{kind_name(src)} dtype does not go into a {kind_name(dt)} one without "
-            "rounding; convert the tensor first with ct.astype(...) if that is meant"
-        )
-    return dt.numpy
 
 
 def _reduced_size(x: TensorView[Any, Any, Any], axes: tuple[int, ...] | None) -> int:
@@ -121,7 +99,7 @@ def sum(
     """
     x = tensor_arg("sum", x)
     axes = axes_arg("sum", axis, x.ndim)
-    acc = _accumulator("sum", x, dtype)
+    acc = accumulator("sum", x, dtype)
     kd = bool_arg("sum", keepdims, "keepdims")
     return run("sum", np.sum, x, axis=axes, dtype=acc, keepdims=kd)  # type: ignore[no-any-return]
 
@@ -154,7 +132,7 @@ def prod(
     """
     x = tensor_arg("prod", x)
     axes = axes_arg("prod", axis, x.ndim)
-    acc = _accumulator("prod", x, dtype)
+    acc = accumulator("prod", x, dtype)
     kd = bool_arg("prod", keepdims, "keepdims")
     return run("prod", np.prod, x, axis=axes, dtype=acc, keepdims=kd)  # type: ignore[no-any-return]
 
@@ -364,7 +342,7 @@ def _cumulative(
         ax = 0
     else:
         ax = axis_arg(name, axis, x.ndim)
-    acc = _accumulator(name, x, dtype)
+    acc = accumulator(name, x, dtype)
     initial = bool_arg(name, include_initial, "include_initial")
     return run(name, np_fn, x, axis=ax, dtype=acc, include_initial=initial)  # type: ignore[no-any-return]
 
