@@ -27,7 +27,8 @@ Array = np.ndarray[Any, Any]
 def _zeros_mix_signs(s: Array, axis: int) -> bool:
     """Whether sorted ``s`` holds both -0.0 and +0.0 (whose order a fast sort may lose)."""
     if s.ndim == 1:
-        lo, hi = np.searchsorted(s, 0.0, "left"), np.searchsorted(s, 0.0, "right")
+        zero = s.dtype.type(0)  # of the array's dtype: a Python float would convert s
+        lo, hi = np.searchsorted(s, zero, "left"), np.searchsorted(s, zero, "right")
         if hi - lo < 2:
             return False
         signs = np.signbit(s[lo:hi])
