@@ -158,7 +158,7 @@ def _concat_flat(arrays: list[Array]) -> Array:
 
 
 def concat(
-    arrays: tuple[TensorView[Any, Any, D], ...] | list[TensorView[Any, Any, D]],
+    arrays: Sequence[TensorView[Any, Any, D]],
     /,
     *,
     axis: int | None = 0,
@@ -198,7 +198,7 @@ def concat(
 
 
 def stack(
-    arrays: tuple[TensorView[Any, Any, D], ...] | list[TensorView[Any, Any, D]],
+    arrays: Sequence[TensorView[Any, Any, D]],
     /,
     *,
     axis: int = 0,
