@@ -17,12 +17,21 @@ from pathlib import Path
 from typing import Any
 
 # The order of the modules in the report; modules not named here follow, by name.
-MODULE_ORDER = ("foundation", "views", "iterators", "interop", "serialization", "devices")
+MODULE_ORDER = (
+    "foundation",
+    "views",
+    "iterators",
+    "api_functions",
+    "interop",
+    "serialization",
+    "devices",
+)
 
 MODULE_TITLES = {
     "foundation": "O(1) clones, a small operation, large elementwise work",
     "views": "creating views, and copying a permuted image",
     "iterators": "iter() and the fused par_iter pipelines",
+    "api_functions": "array API functions: reductions, matmul, sort, joining images",
     "interop": "DLPack exchange with PyTorch and NumPy",
     "serialization": "safetensors files",
     "devices": "fills, strided copies and transfers",

@@ -431,6 +431,30 @@ def _devices(m: ModuleReport) -> None:
     m.read("sim_transfers", sim)
 
 
+def _api_functions(m: ModuleReport) -> None:
+    def functions() -> None:
+        rows, columns = [], []
+        for r in m.payload["functions"]:
+            corten, others = split_corten(r)
+            cols = {library(k): v for k, v in others.items()}
+            columns += [c for c in cols if c not in columns]
+            rows.append(Row(str(r["op"]), corten, cols))
+        m.sections.append(
+            Section(
+                "array API functions against NumPy's equivalents",
+                "function",
+                "function",
+                columns,
+                rows,
+                "Reductions along one axis of 16M float32 elements, a 1024 x 1024 float32 "
+                "matmul (the same BLAS), a sort of 10M float32, and concat/stack of eight "
+                "1080p RGB images; each result is checked against NumPy's before timing.",
+            )
+        )
+
+    m.read("functions", functions)
+
+
 def _generic(m: ModuleReport) -> None:
     """Every object that holds a ``corten...`` timing and other timings, as a table."""
 
@@ -457,6 +481,7 @@ READERS: dict[str, Callable[[ModuleReport], None]] = {
     "foundation": _foundation,
     "views": _views,
     "iterators": _iterators,
+    "api_functions": _api_functions,
     "interop": _interop,
     "serialization": _serialization,
     "devices": _devices,

@@ -7,6 +7,7 @@ the nearest built-in exception, so ``except ValueError`` keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "AxisError",
     "CortenError",
     "DTypeError",
@@ -66,3 +67,8 @@ class MissingTensorError(SerializationError, KeyError):
 
 class TensorIndexError(CortenError, IndexError):
     """An index outside a tensor's bounds, or too many indices."""
+
+
+class ArgumentError(CortenError, ValueError):
+    """A keyword argument outside the values a function accepts (a ``side``, ``norm``,
+    ``mode`` or ``ord`` it does not know, a negative count)."""

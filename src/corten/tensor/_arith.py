@@ -36,6 +36,7 @@ from corten.tensor._build import (
     _wrap_buffer,
     _wrap_region,
 )
+from corten.tensor._hooks import EXT
 
 if TYPE_CHECKING:
     from corten.tensor.owner import Tensor
@@ -380,3 +381,18 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         """
         self._check_devices_and_dtypes(other)
         return bool(np.array_equal(self._host_np(), other._host_np()))
+
+    def __matmul__(self, other: TensorView[DT, Any, D]) -> Tensor[DT, AnyRank, D]:
+        # A NumPy operand is taken as the other operators take it (cpu, same dtype).
+        if isinstance(other, np.ndarray):
+            other = _result(np.array(self._operand(other)), self._device)
+        if not isinstance(other, _TensorBase):
+            return NotImplemented
+        return EXT.matmul(self, other)  # type: ignore[no-any-return]
+
+    def __rmatmul__(self, other: TensorView[DT, Any, D]) -> Tensor[DT, AnyRank, D]:
+        if isinstance(other, np.ndarray):
+            other = _result(np.array(self._operand(other)), self._device)
+        if not isinstance(other, _TensorBase):
+            return NotImplemented
+        return EXT.matmul(other, self)  # type: ignore[no-any-return]

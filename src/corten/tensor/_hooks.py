@@ -36,6 +36,7 @@ class _Extensions:
         "iter_dim",
         "iter_mut",
         "map",
+        "matmul",
         "par_iter",
         "reduce_ex",
         "to_bytes",
@@ -58,11 +59,13 @@ class _Extensions:
     iter_dim: Callable[..., Any]
     iter_mut: Callable[..., Any]
     map: Callable[..., Any]
+    matmul: Callable[..., Any]
     par_iter: Callable[..., Any]
     reduce_ex: Callable[..., Any]
     to_bytes: Callable[..., Any]
     to_dict: Callable[..., Any]
 
 
-#: Filled in by corten.pipelines, corten.interop and corten.serialization on import.
+#: Filled in by corten.pipelines, corten.interop, corten.serialization and corten.ops on
+#: import.
 EXT: Final = _Extensions()
