@@ -161,7 +161,7 @@ def _copy_reason(t: TensorView[Any, Any, Any], read_only: bool, versioned: bool)
             "it is read-only and the consumer asked for a legacy capsule, which cannot say "
             "so; consumers that pass max_version=(1, 0) or later get a read-only capsule"
         )
-    if read_only and not t._storage.buffer.array.flags.writeable:
+    if read_only and t._device.kind == "cpu" and not t._storage.buffer.array.flags.writeable:
         # Note: NumPy exports such memory with the read-only flag alone; PyTorch ignores
         # the flag, and its writes would change an immutable object or fault on a
         # read-only page. Memory corten merely keeps read-only (a private file map, its
