@@ -15,10 +15,16 @@ Examples
 
 from __future__ import annotations
 
+import math
+import sys
+from types import ModuleType
+
 from corten.backends import empty_cache, memory_stats
 from corten.core.devices import Cpu, Cuda, Device, Meta, Sim, as_device, cpu, cuda, meta, sim
 from corten.core.dtypes import (
     Bool,
+    Complex64,
+    Complex128,
     DType,
     Float16,
     Float32,
@@ -34,6 +40,8 @@ from corten.core.dtypes import (
     all_dtypes,
     as_dtype,
     bool_,
+    complex64,
+    complex128,
     float16,
     float32,
     float64,
@@ -79,6 +87,7 @@ from corten.creation import (
 )
 from corten.interop._interop import from_dlpack
 from corten.memory.storage import CopyOnWriteWarning, cow_stats, set_cow_warning
+from corten.ops.info import Info, __array_namespace_info__
 from corten.pipelines.iterators import (
     CompilationWarning,
     ElementMut,
@@ -88,16 +97,48 @@ from corten.pipelines.iterators import (
 )
 from corten.serialization import from_bytes, from_dict, load, save
 from corten.tensor import CannotWriteToTensorView, Tensor, TensorView, TensorViewMut
+from corten.tensor._hooks import EXT as _EXT
 
 __version__ = "0.1.0"
 
 device = as_device
+
+#: The version of the Python array API standard that this namespace implements.
+__array_api_version__ = "2024.12"
+#: The versions ``t.__array_namespace__(api_version=...)`` accepts: corten's namespace is
+#: a superset of each earlier one.
+_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+
+# The array API's constants.
+e: float = math.e
+inf: float = math.inf
+nan: float = math.nan
+pi: float = math.pi
+newaxis = None
+
+_NAMESPACE = sys.modules[__name__]
+
+
+def _array_namespace(api_version: str | None) -> ModuleType:
+    """``t.__array_namespace__(api_version=...)``: this module, for a version it provides."""
+    if api_version is not None and api_version not in _API_VERSIONS:
+        raise ValueError(
+            f"corten implements the array API standard {__array_api_version__} (and the "
+            f"earlier {', '.join(_API_VERSIONS[:-1])}), not {api_version!r}; pass "
+            "api_version=None for the newest"
+        )
+    return _NAMESPACE
+
+
+_EXT.namespace = _array_namespace
 
 __all__ = [
     "AnyRank",
     "AxisError",
     "Bool",
     "CannotWriteToTensorView",
+    "Complex64",
+    "Complex128",
     "CompilationWarning",
     "CopyOnWriteWarning",
     "CortenError",
@@ -109,6 +150,7 @@ __all__ = [
     "DeviceMismatchError",
     "DeviceUnavailableError",
     "ElementMut",
+    "Info",
     "Float16",
     "Float32",
     "Float64",
@@ -136,17 +178,23 @@ __all__ = [
     "UInt16",
     "UInt32",
     "UInt64",
+    "__array_api_version__",
+    "__array_namespace_info__",
     "all_dtypes",
     "allclose",
     "arange",
     "array_equal",
     "as_device",
     "as_dtype",
+    "bool",
     "bool_",
+    "complex64",
+    "complex128",
     "cow_stats",
     "cpu",
     "cuda",
     "device",
+    "e",
     "empty",
     "empty_cache",
     "empty_like",
@@ -163,6 +211,7 @@ __all__ = [
     "full",
     "full_like",
     "get_num_threads",
+    "inf",
     "int8",
     "int16",
     "int32",
@@ -170,8 +219,11 @@ __all__ = [
     "load",
     "memory_stats",
     "meta",
+    "nan",
+    "newaxis",
     "ones",
     "ones_like",
+    "pi",
     "save",
     "set_cow_warning",
     "set_num_threads",
@@ -184,3 +236,7 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# The array API's name of the bool dtype. Assigned last: it shadows the builtin ``bool``
+# in this module.
+bool = bool_

@@ -15,6 +15,8 @@ from corten.core.errors import DTypeError
 
 __all__ = [
     "Bool",
+    "Complex64",
+    "Complex128",
     "DType",
     "Float16",
     "Float32",
@@ -30,6 +32,8 @@ __all__ = [
     "all_dtypes",
     "as_dtype",
     "bool_",
+    "complex64",
+    "complex128",
     "float16",
     "float32",
     "float64",
@@ -64,7 +68,7 @@ class DType:
     name: ClassVar[str]
     numpy: ClassVar[np.dtype[Any]]
     itemsize: ClassVar[int]
-    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
+    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating, "c" complex
     _instance: ClassVar[DType | None] = None
 
     def __new__(cls) -> Self:
@@ -106,6 +110,11 @@ class DType:
     def is_bool(self) -> bool:
         """True for bool."""
         return self.kind == "b"
+
+    @property
+    def is_complex(self) -> bool:
+        """True for complex64 and complex128."""
+        return self.kind == "c"
 
 
 class Bool(DType, name="bool"):
@@ -180,6 +189,18 @@ class Float64(DType, name="float64"):
     __slots__ = ()
 
 
+class Complex64(DType, name="complex64"):
+    """Marker class of ``ct.complex64`` (two float32: real and imaginary parts)."""
+
+    __slots__ = ()
+
+
+class Complex128(DType, name="complex128"):
+    """Marker class of ``ct.complex128`` (two float64: real and imaginary parts)."""
+
+    __slots__ = ()
+
+
 bool_: Final = Bool()
 uint8: Final = UInt8()
 uint16: Final = UInt16()
@@ -192,6 +213,8 @@ int64: Final = Int64()
 float16: Final = Float16()
 float32: Final = Float32()
 float64: Final = Float64()
+complex64: Final = Complex64()
+complex128: Final = Complex128()
 
 all_dtypes: Final[tuple[DType, ...]] = (
     bool_,
@@ -206,6 +229,8 @@ all_dtypes: Final[tuple[DType, ...]] = (
     float16,
     float32,
     float64,
+    complex64,
+    complex128,
 )
 
 _BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}

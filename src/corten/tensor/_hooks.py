@@ -36,6 +36,7 @@ class _Extensions:
         "iter_dim",
         "iter_mut",
         "map",
+        "namespace",
         "par_iter",
         "reduce_ex",
         "to_bytes",
@@ -58,11 +59,13 @@ class _Extensions:
     iter_dim: Callable[..., Any]
     iter_mut: Callable[..., Any]
     map: Callable[..., Any]
+    namespace: Callable[..., Any]
     par_iter: Callable[..., Any]
     reduce_ex: Callable[..., Any]
     to_bytes: Callable[..., Any]
     to_dict: Callable[..., Any]
 
 
-#: Filled in by corten.pipelines, corten.interop and corten.serialization on import.
+#: Filled in by corten.pipelines, corten.interop and corten.serialization on import, and
+#: ``namespace`` (the array API namespace, ``t.__array_namespace__()``) by ``corten``.
 EXT: Final = _Extensions()

@@ -199,6 +199,19 @@ class _Moves(_TensorBase[DT, R, D]):
         np.copyto(buf.array.reshape(self._shape), self._np())
         return _wrap_buffer(buf, self._shape)
 
+    def to_device(self, device: NewD, /, *, stream: Any = None) -> Tensor[DT, R, NewD]:
+        """This tensor on ``device``: the array API's name for ``to(device, stream=...)``.
+
+        On the same device the result is an O(1) clone (a new owner), as ``to`` gives.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1, 2]).to_device(ct.sim).device
+        device('sim:0')
+        """
+        return self.to(device, stream=stream)
+
     def to_cpu(self, *, non_blocking: bool = False, stream: Any = None) -> Tensor[DT, R, Cpu]:
         """This tensor on the CPU (``to(ct.cpu, ...)``)."""
         return self.to(cpu, non_blocking=non_blocking, stream=stream)
