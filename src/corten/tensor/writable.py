@@ -336,6 +336,7 @@ class _Writable(TensorView[DT, R, D]):
 
     def _inplace(self, other: object, ufunc: np.ufunc) -> Self:
         _check_ufunc_dtype(ufunc, self._dtype)
+        other = self._inplace_other(other)  # promotes when the result keeps the dtype
         if self._device is not cpu and self._device.kind != "meta":
             dv = self._device_operand(other)
             if isinstance(dv, TensorView):
