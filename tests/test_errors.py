@@ -589,7 +589,7 @@ def test_negative_shapes_raise_shape_error(make: Any) -> None:
         (lambda: ct.zeros((2, "3")), ct.ShapeError, "sequence of ints"),
         (lambda: ct.arange(0, 5, 0), ct.ShapeError, "step must not be zero"),
         (lambda: ct.zeros(3, dtype="datetime64[s]"), ct.DTypeError, "not supported"),
-        (lambda: ct.full((2,), "x"), ct.DTypeError, "bool, int or float"),
+        (lambda: ct.full((2,), "x"), ct.DTypeError, "bool, int, float or complex"),
         (lambda: ct.from_shape_vec((2, 2), [1, 2, 3]), ct.ShapeError, "4 elements"),
         (lambda: ct.tensor([1, 2]).reshape_copy((3,)), ct.ShapeError, "cannot reshape"),
         (lambda: len(ct.tensor(1.0)), TypeError, "rank-0"),

@@ -16,7 +16,7 @@ import numpy as np
 from corten.backends import get_backend
 from corten.core.convert import array_for, infer_dtype, scalar_for, source_array
 from corten.core.devices import Cpu, Device, as_device, cpu, require_available
-from corten.core.dtypes import DType, Float32, as_dtype, bool_, float32, int64
+from corten.core.dtypes import DType, Float32, as_dtype, bool_, complex64, float32, int64
 from corten.core.errors import DTypeError, ShapeError
 from corten.core.layout import contiguous_strides, extent, normalize_shape, numel
 from corten.core.typeparams import AnyRank, NewD, NewDT, Rank0, Rank1, Rank2, Rank3, Rank4
@@ -486,7 +486,11 @@ def _scalar_dtype(value: object) -> DType:
         return int64
     if isinstance(value, (float, np.floating)):
         return float32
-    raise DTypeError(f"a fill value is a bool, int or float, got {type(value).__name__}")
+    if isinstance(value, (complex, np.complexfloating)):
+        return complex64
+    raise DTypeError(
+        f"a fill value is a bool, int, float or complex, got {type(value).__name__}"
+    )
 
 
 def _like_args(t: TensorView[Any, Any, Any], dtype: object, device: object) -> tuple[Any, Any]:

@@ -149,7 +149,7 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
                     f"values from {mn} to {mx} do not fit {dtype.name} (range {lo} to {hi})"
                 )
     if dtype.kind in "fc" and k in "iufc" and src.size:
-        parts = src.astype(np.complex128).view(np.float64) if k == "c" else src
+        parts = src.astype(np.complex128).reshape(-1).view(np.float64) if k == "c" else src
         finite = parts[np.isfinite(parts)] if k in "fc" else parts
         if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > _FLOAT_MAX[dtype]:
             raise DTypeError(f"values of magnitude above {_FLOAT_MAX[dtype]:g} do not fit {dtype}")

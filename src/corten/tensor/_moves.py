@@ -12,6 +12,7 @@ from corten.backends import get_backend
 from corten.core.devices import Cpu, Cuda, Device, as_device, cpu, cuda
 from corten.core.dtypes import as_dtype
 from corten.core.errors import (
+    DTypeError,
     ShapeError,
 )
 from corten.core.layout import (
@@ -86,6 +87,11 @@ class _Moves(_TensorBase[DT, R, D]):
         target = as_dtype(dtype)
         if target is self._dtype:
             return self.clone()  # type: ignore[return-value]
+        if self._dtype.kind == "c" and target.kind not in "cb":
+            raise DTypeError(
+                f"converting {self._dtype.name} to {target.name} would drop the imaginary "
+                "part; take ct.real(t) (or ct.imag(t), ct.abs(t)) first"
+            )
         if self._device is not cpu:
             return _wrap_region(_backend(self).cast(self._region(), target.numpy))
         with np.errstate(all="ignore"):

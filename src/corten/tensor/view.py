@@ -404,7 +404,7 @@ class TensorView(
             ax: Any = None if axis is None else normalize_axis(axis, self.ndim)
         else:
             ax = normalize_axes(axis, self.ndim)
-        if name == "mean" and not self._dtype.is_floating:
+        if name == "mean" and self._dtype.kind not in "fc":
             raise DTypeError(
                 f"mean() needs a floating dtype, the tensor is {self._dtype.name}; "
                 "convert it with .astype(ct.float32) or .astype(ct.float64)"

@@ -267,7 +267,7 @@ class _Writable(TensorView[DT, R, D]):
     def _value_array(self, value: object) -> Any:
         if isinstance(value, TensorView):
             return self._check_other(value)
-        if isinstance(value, (bool, int, float, np.generic)):
+        if isinstance(value, (bool, int, float, complex, np.generic)):
             return scalar_for(value, self._dtype)
         if isinstance(value, np.ndarray):
             if self._device is not cpu:
@@ -291,7 +291,7 @@ class _Writable(TensorView[DT, R, D]):
             dval: Any
             if isinstance(value, TensorView):
                 dval = self._device_operand(value)
-            elif isinstance(value, (bool, int, float, np.generic, np.ndarray)):
+            elif isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
                 dval = self._value_array(value)  # a scalar; an array raises
             else:  # nested sequences: converted on the host, then moved to the device
                 h = np.ascontiguousarray(array_for(value, self._dtype))
