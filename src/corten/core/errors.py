@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AxisError",
+    "CopyError",
     "CortenError",
     "DTypeError",
     "DeviceMismatchError",
@@ -58,3 +59,8 @@ class SerializationError(CortenError, ValueError):
 
 class TensorIndexError(CortenError, IndexError):
     """An index outside a tensor's bounds, or too many indices."""
+
+
+class CopyError(CortenError, ValueError):
+    """``copy=False`` where the result cannot share the input's memory (the array API
+    standard asks for a ``ValueError``)."""
