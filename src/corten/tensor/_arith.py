@@ -25,6 +25,7 @@ from corten.core.devices import cpu
 from corten.core.dtypes import _BY_NUMPY, Bool, DType, complex_dtype, promote_types
 from corten.core.errors import (
     DeviceMismatchError,
+    DeviceUnavailableError,
     DTypeError,
     ShapeError,
 )
@@ -130,6 +131,8 @@ def _check_ufunc_dtype(ufunc: np.ufunc, dtype: DType) -> None:
         )
     if ufunc in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert) and kind in "fc":
         raise DTypeError(f"bitwise operations need an integer or bool dtype, got {dtype.name}")
+    if ufunc in (np.left_shift, np.right_shift) and kind not in "iu":
+        raise DTypeError(f"bit shifts need an integer dtype, got {dtype.name}")
     if kind == "c" and ufunc in (np.floor_divide, np.remainder):
         raise DTypeError(
             f"{ufunc.__name__} is not defined for complex tensors ({dtype.name}); take the "
@@ -275,9 +278,14 @@ class _Arithmetic(_TensorBase[DT, R, D]):
                     _check_pow(ufunc, x._dtype, x._host_np() if reflected else exponent)
                 elif not reflected and not isinstance(b_dev, _TensorBase):
                     _check_pow(ufunc, x._dtype, b_dev)  # a scalar needs no data
-            return _wrap_region(
-                _backend(x).binary(ufunc, x._region(), _as_operand(b_dev), reflected)
-            )
+            try:
+                region = _backend(x).binary(ufunc, x._region(), _as_operand(b_dev), reflected)
+            except NotImplementedError as exc:
+                raise DeviceUnavailableError(
+                    f"{ufunc.__name__} cannot run on {self._device} in this version ({exc}); "
+                    "move the tensors with .to_cpu()"
+                ) from exc
+            return _wrap_region(region)
         b = self._operand(other)
         bd = b.dtype
         if bd != self._dtype.numpy:  # promoted: check the dtype the operation computes in
@@ -314,6 +322,8 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         def __iand__(self, other: object) -> CannotWriteToTensorView: ...
         def __ior__(self, other: object) -> CannotWriteToTensorView: ...
         def __ixor__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ilshift__(self, other: object) -> CannotWriteToTensorView: ...
+        def __irshift__(self, other: object) -> CannotWriteToTensorView: ...
 
     if TYPE_CHECKING:
 
@@ -390,6 +400,18 @@ class _Arithmetic(_TensorBase[DT, R, D]):
 
     def __rxor__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.bitwise_xor, True)
+
+    def __lshift__(self, other: TensorView[DT, Any, D] | int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.left_shift)
+
+    def __rlshift__(self, other: int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.left_shift, True)
+
+    def __rshift__(self, other: TensorView[DT, Any, D] | int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.right_shift)
+
+    def __rrshift__(self, other: int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.right_shift, True)
 
     def __neg__(self) -> Tensor[DT, R, D]:
         return self._unary(np.negative)

@@ -430,6 +430,7 @@ class TensorView(
         __setitem__ = fill_ = copy_ = _read_only
         __iadd__ = __isub__ = __imul__ = __itruediv__ = __ifloordiv__ = _read_only
         __imod__ = __ipow__ = __iand__ = __ior__ = __ixor__ = _read_only
+        __ilshift__ = __irshift__ = _read_only
 
 
 KINDS.register_view(TensorView)

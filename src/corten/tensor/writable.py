@@ -390,3 +390,9 @@ class _Writable(TensorView[DT, R, D]):
 
     def __ixor__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.bitwise_xor)
+
+    def __ilshift__(self, other: TensorView[DT, Any, D] | int) -> Self:  # type: ignore[override]
+        return self._inplace(other, np.left_shift)
+
+    def __irshift__(self, other: TensorView[DT, Any, D] | int) -> Self:  # type: ignore[override]
+        return self._inplace(other, np.right_shift)
