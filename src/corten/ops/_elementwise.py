@@ -33,7 +33,7 @@ from corten.core.errors import DeviceUnavailableError, DTypeError, ShapeError
 from corten.ops._dispatch import device_of, run
 from corten.ops.dtypes import result_type
 from corten.tensor import Tensor, TensorView
-from corten.tensor._build import _result, _wrap_region
+from corten.tensor._build import TENSOR_TYPES, _result, _wrap_region
 
 __all__: list[str] = []
 
@@ -137,11 +137,8 @@ def unary(spec: Spec, x: object) -> Tensor[Any, Any, Any]:
     device = t._device
     if device is cpu:
         with np.errstate(all="ignore"):
-            out = spec.fn(t._np())
-        arr = _fresh(out, out_dtype)
-        if np.may_share_memory(arr, t._np()):
-            arr = arr.copy()
-        return _result(arr, device)
+            out = spec.fn(t._np())  # a fresh array: real and imag copy theirs
+        return _result(_fresh(out, out_dtype), device)
     if spec.verb is not None and device.kind == "cuda":
         try:
             return _wrap_region(get_backend(device).unary(spec.verb, t._region()))
@@ -255,8 +252,14 @@ def clip_fn(a: Array, lo: Any, hi: Any) -> Array:
 
 
 def via_operator(name: str, op: Callable[[Any, Any], Any], x1: object, x2: object) -> Any:
-    """``op(x1, x2)`` (an operator) after checking the arguments as the functions do, with
-    NumPy's floating-point warnings silenced (the operators on the cpu keep them)."""
+    """``op(x1, x2)`` (an operator) after checking the arguments as the functions do.
+
+    The result is the operator's in every respect, NumPy's floating-point warnings on the
+    cpu included (see "The dtype rule" in docs/design.md): this is the hot path of small
+    operations, where ``np.errstate`` would double the cost.
+    """
+    if type(x1) in TENSOR_TYPES and type(x2) in TENSOR_TYPES:
+        return op(x1, x2)
     for v in (x1, x2):
         if not isinstance(v, (TensorView, *_SCALARS, np.generic)):
             raise DTypeError(
@@ -267,5 +270,4 @@ def via_operator(name: str, op: Callable[[Any, Any], Any], x1: object, x2: objec
         raise DTypeError(f"{name}() needs at least one tensor, got two scalars")
     a = x1.item() if isinstance(x1, np.generic) else x1
     b = x2.item() if isinstance(x2, np.generic) else x2
-    with np.errstate(all="ignore"):  # the special cases give nan and inf quietly
-        return op(a, b)
+    return op(a, b)

@@ -92,6 +92,8 @@ def add(
     >>> ct.add(ct.tensor([1, 2]), 10).tolist()
     [11, 12]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 + x2  # type: ignore[operator]
     return via_operator("add", operator.add, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -126,6 +128,8 @@ def bitwise_and(
     >>> ct.bitwise_and(ct.tensor([12]), 10).tolist()
     [8]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 & x2  # type: ignore[operator]
     return via_operator("bitwise_and", operator.and_, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -143,6 +147,8 @@ def bitwise_left_shift(
     >>> ct.bitwise_left_shift(ct.tensor([1, 3]), 2).tolist()
     [4, 12]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 << x2  # type: ignore[operator]
     return via_operator("bitwise_left_shift", operator.lshift, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -159,6 +165,8 @@ def bitwise_or(
     >>> ct.bitwise_or(ct.tensor([12]), 10).tolist()
     [14]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 | x2  # type: ignore[operator]
     return via_operator("bitwise_or", operator.or_, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -176,6 +184,8 @@ def bitwise_right_shift(
     >>> ct.bitwise_right_shift(ct.tensor([-8, 12]), 2).tolist()
     [-2, 3]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 >> x2  # type: ignore[operator]
     return via_operator("bitwise_right_shift", operator.rshift, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -192,6 +202,8 @@ def bitwise_xor(
     >>> ct.bitwise_xor(ct.tensor([12]), 10).tolist()
     [6]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 ^ x2  # type: ignore[operator]
     return via_operator("bitwise_xor", operator.xor, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -226,6 +238,8 @@ def divide(
     >>> ct.divide(ct.tensor([1.0, 3.0]), 2).tolist()
     [0.5, 1.5]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 / x2  # type: ignore[operator]
     return via_operator("divide", operator.truediv, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -258,6 +272,8 @@ def floor_divide(
     >>> ct.floor_divide(ct.tensor([7, -7]), 2).tolist()
     [3, -4]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 // x2  # type: ignore[operator]
     return via_operator("floor_divide", operator.floordiv, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -274,6 +290,8 @@ def greater(
     >>> ct.greater(ct.tensor([1, 3]), 2).tolist()
     [False, True]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 > x2  # type: ignore[operator]
     return via_operator("greater", operator.gt, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -290,6 +308,8 @@ def greater_equal(
     >>> ct.greater_equal(ct.tensor([1, 2]), 2).tolist()
     [False, True]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 >= x2  # type: ignore[operator]
     return via_operator("greater_equal", operator.ge, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -324,6 +344,8 @@ def less(
     >>> ct.less(ct.tensor([1, 3]), 2).tolist()
     [True, False]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 < x2  # type: ignore[operator]
     return via_operator("less", operator.lt, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -340,6 +362,8 @@ def less_equal(
     >>> ct.less_equal(ct.tensor([2, 3]), 2).tolist()
     [True, False]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 <= x2  # type: ignore[operator]
     return via_operator("less_equal", operator.le, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -458,6 +482,8 @@ def multiply(
     >>> ct.multiply(ct.tensor([1, 2]), 3).tolist()
     [3, 6]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 * x2  # type: ignore[operator]
     return via_operator("multiply", operator.mul, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -509,6 +535,8 @@ def pow(
     >>> ct.pow(ct.tensor([2, 3]), 2).tolist()
     [4, 9]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1**x2  # type: ignore[operator]
     return via_operator("pow", operator.pow, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -526,6 +554,8 @@ def remainder(
     >>> ct.remainder(ct.tensor([7, -7]), 3).tolist()
     [1, 2]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 % x2  # type: ignore[operator]
     return via_operator("remainder", operator.mod, x1, x2)  # type: ignore[no-any-return]
 
 
@@ -542,6 +572,8 @@ def subtract(
     >>> ct.subtract(ct.tensor([5, 2]), 1).tolist()
     [4, 1]
     """
+    if isinstance(x1, TensorView):  # the operator itself: the fast path
+        return x1 - x2  # type: ignore[operator]
     return via_operator("subtract", operator.sub, x1, x2)  # type: ignore[no-any-return]
 
 
