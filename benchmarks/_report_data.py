@@ -35,6 +35,7 @@ MODULE_TITLES = {
     "interop": "DLPack exchange with PyTorch and NumPy",
     "serialization": "safetensors files",
     "devices": "fills, strided copies and transfers",
+    "elementwise": "array API functions: large elementwise work, a small add",
 }
 
 FLOAT32_BYTES = 4  # foundation and iterators time float32 data (see their docstrings)

@@ -455,6 +455,56 @@ def _api_functions(m: ModuleReport) -> None:
     m.read("functions", functions)
 
 
+def _elementwise(m: ModuleReport) -> None:
+    p = m.payload
+
+    def large() -> None:
+        rows, columns = [], []
+        for r in p["large"]:
+            corten, others = split_corten(r)
+            columns += [library(k) for k in others if library(k) not in columns]
+            stmt = str(r.get("statement", r["op"]))
+            rows.append(Row(stmt, corten, {library(k): v for k, v in others.items()}))
+            n_bytes = int(r["elements"]) * FLOAT32_BYTES
+            reads = 3 if r["op"] == "where" else 1  # where reads x twice (x > 0.5) and y
+            m.bandwidth.append(
+                Bandwidth(
+                    f"{stmt}, {int(r['elements']):,} float32",
+                    (reads + 1) * n_bytes,
+                    {"corten": corten, **{library(k): v for k, v in others.items()}},
+                    f"{reads} read{'s' if reads > 1 else ''} + 1 write",
+                )
+            )
+        if rows:
+            elements = int(p["large"][0]["elements"])
+            m.sections.append(
+                Section(
+                    f"array API functions on {elements:,} float32 elements",
+                    "functions",
+                    "function",
+                    columns,
+                    rows,
+                    "corten runs NumPy's kernels here: the goal is NumPy's speed.",
+                )
+            )
+
+    def small_add() -> None:
+        corten, others = split_corten(p["small_add"])
+        m.sections.append(
+            Section(
+                "one small function call: add(a, b) on 3 float32 elements",
+                "add(a, b)",
+                "call",
+                [library(k) for k in others],
+                [Row("add(a, b)", corten, {library(k): v for k, v in others.items()})],
+                "The per-call overhead of a namespace function, where the data costs nothing.",
+            )
+        )
+
+    m.read("large", large)
+    m.read("small_add", small_add)
+
+
 def _generic(m: ModuleReport) -> None:
     """Every object that holds a ``corten...`` timing and other timings, as a table."""
 
@@ -485,6 +535,7 @@ READERS: dict[str, Callable[[ModuleReport], None]] = {
     "interop": _interop,
     "serialization": _serialization,
     "devices": _devices,
+    "elementwise": _elementwise,
 }
 
 

@@ -95,7 +95,7 @@ def main() -> None:
     per_channel = img.astype(ct.float32).mean(axis=(0, 1))
     print(f"mean per channel (R, G, B): {[round(v, 2) for v in per_channel.tolist()]}")
 
-    section("no implicit dtype promotion")
+    section("dtypes promote within a kind only")
     as_float = img.astype(ct.float32)
     try:
         _ = img + as_float

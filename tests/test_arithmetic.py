@@ -1,6 +1,6 @@
 """Elementwise arithmetic, comparisons, bitwise operations and reductions, with NumPy as the
 oracle: every operation is run on tensors in several memory layouts and compared with the
-same NumPy ufunc on same-dtype operands (corten never promotes between dtypes)."""
+same NumPy ufunc on same-dtype operands (promotion between dtypes: test_api_promotion.py)."""
 
 from __future__ import annotations
 

@@ -573,13 +573,10 @@ HOST_ACCESS: dict[str, Callable[[Any], Any]] = {
     "asarray": np.asarray,
     "array": np.array,
     "tolist": lambda t: t.tolist(),
-    "item": lambda t: t[0].item(),
-    "float": lambda t: float(t[0]),
-    "int": lambda t: int(t[0]),
-    "bool": lambda t: bool(t[0]),
-    "index": lambda t: [0, 1, 2][t[0]],
     "iter": lambda t: list(t.iter()),
 }
+# Python scalars of one element (item, float, int, bool, operator.index) are copied from
+# the device: tests/test_api_namespace.py.
 
 
 @pytest.mark.parametrize("access", HOST_ACCESS)

@@ -26,12 +26,14 @@ DTYPE_TABLE = [
     (ct.float16, ct.Float16, "float16", np.float16, 2, "f"),
     (ct.float32, ct.Float32, "float32", np.float32, 4, "f"),
     (ct.float64, ct.Float64, "float64", np.float64, 8, "f"),
+    (ct.complex64, ct.Complex64, "complex64", np.complex64, 8, "c"),
+    (ct.complex128, ct.Complex128, "complex128", np.complex128, 16, "c"),
 ]
 
 
-def test_all_dtypes_lists_the_twelve_dtypes_once() -> None:
-    assert len(ct.all_dtypes) == 12
-    assert len(set(ct.all_dtypes)) == 12
+def test_all_dtypes_lists_the_fourteen_dtypes_once() -> None:
+    assert len(ct.all_dtypes) == 14
+    assert len(set(ct.all_dtypes)) == 14
     assert {d for d, *_ in DTYPE_TABLE} == set(ct.all_dtypes)
 
 
@@ -103,7 +105,7 @@ def test_as_dtype_rejects_what_is_not_a_dtype(spelling: Any) -> None:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["complex64", np.complex128, "U5", "datetime64[s]", "O", np.dtype("V8"), "S3"],
+    ["complex256", np.clongdouble, "U5", "datetime64[s]", "O", np.dtype("V8"), "S3"],
     ids=str,
 )
 def test_as_dtype_rejects_numpy_dtypes_corten_does_not_support(spelling: Any) -> None:

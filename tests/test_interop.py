@@ -466,8 +466,7 @@ def test_torch_dtype_without_corten_dtype_raises_dtype_error(torch: Any) -> None
     src = torch.ones(3, dtype=torch.bfloat16)
     with pytest.raises(ct.DTypeError, match="dtype"):
         ct.from_dlpack(src)
-    with pytest.raises(ct.DTypeError):
-        ct.from_dlpack(torch.ones(2, dtype=torch.complex64))
+    assert ct.from_dlpack(torch.ones(2, dtype=torch.complex64)).dtype is ct.complex64
 
 
 @pytest.mark.requires_torch
@@ -885,7 +884,7 @@ def test_pickle_keeps_the_device() -> None:
     ("args", "match"),
     [
         (("Nope", "cpu", "<f4", (1,), b"\0" * 4), "kind"),
-        (("Tensor", "cpu", "<c8", (1,), b"\0" * 8), "dtype"),
+        (("Tensor", "cpu", "<c32", (1,), b"\0" * 32), "dtype"),
         (("Tensor", "cpu", "not a dtype", (1,), b"\0" * 4), "dtype"),
         (("Tensor", "cpu", "<f4", (2,), b"\0" * 4), "bytes"),
         (("Tensor", "cpu", "<f4", (-1,), b""), "shape"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -242,7 +243,10 @@ def test_a_foreign_capsule_is_released_once() -> None:
 def test_bad_capsules_are_refused_and_left_unconsumed() -> None:
     with pytest.raises(BufferError, match="no unused DLPack capsule"):
         _interop.ForeignTensor(object())
-    cap = np.zeros(2, dtype=np.complex64).__dlpack__(max_version=(1, 0))
+    torch = pytest.importorskip("torch")
+    with warnings.catch_warnings():  # torch calls complex32 experimental
+        warnings.simplefilter("ignore", UserWarning)
+        cap = torch.zeros(2, dtype=torch.complex32).__dlpack__(max_version=(1, 0))
     with pytest.raises(ct.DTypeError, match="no corten dtype"):
         _interop.ForeignTensor(cap)
     assert _interop._is_valid(cap, b"dltensor_versioned")  # still the producer's
@@ -485,7 +489,7 @@ def test_import_to_another_device_copies(drv: RecordingDriver) -> None:
 
 
 def test_cuda_import_of_a_bad_dtype_raises(drv: RecordingDriver) -> None:
-    with pytest.raises(ct.DTypeError, match="no corten dtype"):
+    with pytest.raises(ct.DeviceUnavailableError, match="complex128 tensors cannot live on cuda"):
         ct.from_dlpack(NumpyOnCuda(np.zeros(2, dtype=np.complex128)))
 
 
@@ -571,7 +575,8 @@ def test_the_producer_stream_comes_first(drv: RecordingDriver) -> None:
         ({"mask": object()}, BufferError),
         ({"strides": (3,)}, BufferError),
         ({"stream": 0}, BufferError),
-        ({"typestr": "<c8"}, ct.DTypeError),
+        ({"typestr": "<c8"}, ct.DeviceUnavailableError),
+        ({"typestr": "<f16"}, ct.DTypeError),
         ({"data": None}, BufferError),
     ],
 )

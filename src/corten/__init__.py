@@ -15,10 +15,16 @@ Examples
 
 from __future__ import annotations
 
+import math
+import sys
+from types import ModuleType
+
 from corten.backends import empty_cache, memory_stats
 from corten.core.devices import Cpu, Cuda, Device, Meta, Sim, as_device, cpu, cuda, meta, sim
 from corten.core.dtypes import (
     Bool,
+    Complex64,
+    Complex128,
     DType,
     Float16,
     Float32,
@@ -34,6 +40,8 @@ from corten.core.dtypes import (
     all_dtypes,
     as_dtype,
     bool_,
+    complex64,
+    complex128,
     float16,
     float32,
     float64,
@@ -49,6 +57,7 @@ from corten.core.dtypes import (
 from corten.core.errors import (
     ArgumentError,
     AxisError,
+    CopyError,
     CortenError,
     DeviceMismatchError,
     DeviceUnavailableError,
@@ -132,6 +141,89 @@ from corten.ops import (
 )
 from corten.ops import fft_ext as fft
 from corten.ops import linalg_ext as linalg
+from corten.ops.creation import asarray, linspace, meshgrid, tril, triu
+from corten.ops.dtypes import (
+    astype,
+    can_cast,
+    finfo,
+    finfo_object,
+    iinfo,
+    iinfo_object,
+    isdtype,
+    result_type,
+)
+from corten.ops.elementwise import (
+    abs,
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    bitwise_invert,
+    ceil,
+    conj,
+    cos,
+    cosh,
+    exp,
+    expm1,
+    floor,
+    imag,
+    isfinite,
+    isinf,
+    isnan,
+    log,
+    log1p,
+    log2,
+    log10,
+    logical_not,
+    negative,
+    positive,
+    real,
+    reciprocal,
+    round,
+    sign,
+    signbit,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    tan,
+    tanh,
+    trunc,
+)
+from corten.ops.elementwise_binary import (
+    add,
+    atan2,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    clip,
+    copysign,
+    divide,
+    equal,
+    floor_divide,
+    greater,
+    greater_equal,
+    hypot,
+    less,
+    less_equal,
+    logaddexp,
+    logical_and,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    multiply,
+    nextafter,
+    not_equal,
+    pow,
+    remainder,
+    subtract,
+)
+from corten.ops.info import Info, __array_namespace_info__
 from corten.pipelines.iterators import (
     CompilationWarning,
     ElementMut,
@@ -141,10 +233,40 @@ from corten.pipelines.iterators import (
 )
 from corten.serialization import from_bytes, from_dict, load, save
 from corten.tensor import CannotWriteToTensorView, Tensor, TensorView, TensorViewMut
+from corten.tensor._hooks import EXT as _EXT
 
 __version__ = "0.1.0"
 
 device = as_device
+
+#: The version of the Python array API standard that this namespace implements.
+__array_api_version__ = "2024.12"
+#: The versions ``t.__array_namespace__(api_version=...)`` accepts: corten's namespace is
+#: a superset of each earlier one.
+_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+
+# The array API's constants.
+e: float = math.e
+inf: float = math.inf
+nan: float = math.nan
+pi: float = math.pi
+newaxis = None
+
+_NAMESPACE = sys.modules[__name__]
+
+
+def _array_namespace(api_version: str | None) -> ModuleType:
+    """``t.__array_namespace__(api_version=...)``: this module, for a version it provides."""
+    if api_version is not None and api_version not in _API_VERSIONS:
+        raise ValueError(
+            f"corten implements the array API standard {__array_api_version__} (and the "
+            f"earlier {', '.join(_API_VERSIONS[:-1])}), not {api_version!r}; pass "
+            "api_version=None for the newest"
+        )
+    return _NAMESPACE
+
+
+_EXT.namespace = _array_namespace
 
 __all__ = [
     "AnyRank",
@@ -153,6 +275,9 @@ __all__ = [
     "Bool",
     "CannotWriteToTensorView",
     "CompilationWarning",
+    "Complex128",
+    "Complex64",
+    "CopyError",
     "CopyOnWriteWarning",
     "CortenError",
     "Cpu",
@@ -166,6 +291,7 @@ __all__ = [
     "Float16",
     "Float32",
     "Float64",
+    "Info",
     "Int16",
     "Int32",
     "Int64",
@@ -194,6 +320,12 @@ __all__ = [
     "UniqueAllResult",
     "UniqueCountsResult",
     "UniqueInverseResult",
+    "__array_api_version__",
+    "__array_namespace_info__",
+    "abs",
+    "acos",
+    "acosh",
+    "add",
     "all",
     "all_dtypes",
     "allclose",
@@ -205,10 +337,33 @@ __all__ = [
     "array_equal",
     "as_device",
     "as_dtype",
+    "asarray",
+    "asin",
+    "asinh",
+    "astype",
+    "atan",
+    "atan2",
+    "atanh",
+    "bitwise_and",
+    "bitwise_invert",
+    "bitwise_left_shift",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "bool",
     "bool_",
     "broadcast_arrays",
     "broadcast_to",
+    "can_cast",
+    "ceil",
+    "clip",
+    "complex128",
+    "complex64",
     "concat",
+    "conj",
+    "copysign",
+    "cos",
+    "cosh",
     "count_nonzero",
     "cow_stats",
     "cpu",
@@ -217,16 +372,25 @@ __all__ = [
     "cumulative_sum",
     "device",
     "diff",
+    "divide",
+    "e",
     "empty",
     "empty_cache",
     "empty_like",
+    "equal",
+    "exp",
     "expand_dims",
+    "expm1",
     "eye",
     "fft",
+    "finfo",
+    "finfo_object",
     "flip",
     "float16",
     "float32",
     "float64",
+    "floor",
+    "floor_divide",
     "from_bytes",
     "from_dict",
     "from_dlpack",
@@ -236,43 +400,95 @@ __all__ = [
     "full",
     "full_like",
     "get_num_threads",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "iinfo",
+    "iinfo_object",
+    "imag",
+    "inf",
     "int16",
     "int32",
     "int64",
     "int8",
+    "isdtype",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "less",
+    "less_equal",
     "linalg",
+    "linspace",
     "load",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logaddexp",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
     "matmul",
     "matrix_transpose",
     "max",
+    "maximum",
     "mean",
     "memory_stats",
+    "meshgrid",
     "meta",
     "min",
+    "minimum",
     "moveaxis",
+    "multiply",
+    "nan",
+    "negative",
+    "newaxis",
+    "nextafter",
     "nonzero",
+    "not_equal",
     "ones",
     "ones_like",
     "permute_dims",
+    "pi",
+    "positive",
+    "pow",
     "prod",
+    "real",
+    "reciprocal",
+    "remainder",
     "repeat",
     "reshape",
+    "result_type",
     "roll",
+    "round",
     "save",
     "searchsorted",
     "set_cow_warning",
     "set_num_threads",
+    "sign",
+    "signbit",
     "sim",
+    "sin",
+    "sinh",
     "sort",
+    "sqrt",
+    "square",
     "squeeze",
     "stack",
     "std",
+    "subtract",
     "sum",
     "take",
     "take_along_axis",
+    "tan",
+    "tanh",
     "tensor",
     "tensordot",
     "tile",
+    "tril",
+    "triu",
+    "trunc",
     "uint16",
     "uint32",
     "uint64",
@@ -288,3 +504,7 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# The array API's name of the bool dtype. Assigned last: it shadows the builtin ``bool``
+# in this module.
+bool = bool_

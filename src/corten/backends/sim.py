@@ -3,8 +3,9 @@
 It exists so that device code can be tested without a GPU, and it is strict where a GPU
 is strict:
 
-- The host cannot touch its memory implicitly: ``numpy()``, ``__array__``, ``tolist()``,
-  ``item()`` and iteration raise until ``to_cpu()``.
+- The host cannot touch its memory implicitly: ``numpy()``, ``__array__``, ``tolist()``
+  and iteration raise until ``to_cpu()``. A Python scalar of one element (``item()``,
+  ``float()``, ``bool()``...) waits for the stream and copies that element, as on a GPU.
 - ``empty`` memory is garbage (the byte ``0xCD``), never zeros; freed memory is
   poisoned (``0xDD``) and kept in a cache, so a stale alias sees garbage, and any use of a
   freed block by queued work raises :class:`UseAfterFreeError`.

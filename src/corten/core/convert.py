@@ -15,7 +15,7 @@ _INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
     d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer
 }
 _FLOAT_MAX: Final[dict[DType, float]] = {
-    d: float(np.finfo(d.numpy).max) for d in all_dtypes if d.is_floating
+    d: float(np.finfo(d.numpy).max) for d in all_dtypes if d.kind in "fc"
 }
 
 
@@ -30,7 +30,7 @@ def scalar_for(value: object, dtype: DType) -> Any:
         return dtype.numpy.type(bool(value))
     if isinstance(value, (int, np.integer)):
         v = int(value)
-        if kind == "f":
+        if kind in "fc":
             if abs(v) > _FLOAT_MAX[dtype]:
                 raise DTypeError(
                     f"the scalar {v} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
@@ -46,7 +46,7 @@ def scalar_for(value: object, dtype: DType) -> Any:
             return dtype.numpy.type(v)
         raise DTypeError(f"a bool tensor takes only True or False, got the int {v}")
     if isinstance(value, (float, np.floating)):
-        if kind != "f":
+        if kind not in "fc":
             raise DTypeError(
                 f"the float scalar {value!r} does not fit a {dtype.name} tensor; "
                 "convert the tensor first with .astype(ct.float32) or pass an int"
@@ -57,8 +57,23 @@ def scalar_for(value: object, dtype: DType) -> Any:
                 f"the scalar {f!r} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
             )
         return dtype.numpy.type(f)
+    if isinstance(value, (complex, np.complexfloating)):
+        if kind != "c":
+            raise DTypeError(
+                f"the complex scalar {value!r} does not fit a {dtype.name} tensor; "
+                "convert the tensor first with .astype(ct.complex64) or .astype(ct.complex128)"
+            )
+        z = complex(value)
+        for part in (z.real, z.imag):
+            if math.isfinite(part) and abs(part) > _FLOAT_MAX[dtype]:
+                raise DTypeError(
+                    f"the scalar {z!r} does not fit {dtype.name} (largest part "
+                    f"{_FLOAT_MAX[dtype]:g})"
+                )
+        return dtype.numpy.type(z)
     raise DTypeError(
-        f"expected a tensor or a Python scalar (bool, int, float), got {type(value).__name__}"
+        "expected a tensor or a Python scalar (bool, int, float, complex), got "
+        f"{type(value).__name__}"
     )
 
 
@@ -157,10 +172,15 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
     if src.size == 0:  # no values to check: empty data takes any dtype
         return src.astype(target)
     k = src.dtype.kind
-    if k not in "biuf":
+    if k not in "biufc":
         raise DTypeError(f"cannot make a {dtype.name} tensor from values of dtype {src.dtype}")
     if dtype.kind == "b" and k != "b":
         raise DTypeError(f"a bool tensor takes only bools, got values of dtype {src.dtype}")
+    if k == "c" and dtype.kind != "c":
+        raise DTypeError(
+            f"complex values do not fit a {dtype.name} tensor; use a complex dtype "
+            "(ct.complex64, ct.complex128), or take the real part first"
+        )
     if dtype.kind in "iu":
         if k == "f":
             raise DTypeError(
@@ -174,15 +194,16 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
                 raise DTypeError(
                     f"values from {mn} to {mx} do not fit {dtype.name} (range {lo} to {hi})"
                 )
-    if dtype.kind == "f" and k in "iuf" and src.size:
-        finite = src[np.isfinite(src)] if k == "f" else src
+    if dtype.kind in "fc" and k in "iufc" and src.size:
+        parts = src.astype(np.complex128).reshape(-1).view(np.float64) if k == "c" else src
+        finite = parts[np.isfinite(parts)] if k in "fc" else parts
         if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > _FLOAT_MAX[dtype]:
             raise DTypeError(f"values of magnitude above {_FLOAT_MAX[dtype]:g} do not fit {dtype}")
     return src.astype(target)
 
 
 def infer_dtype(src: np.ndarray[Any, Any]) -> np.dtype[Any]:
-    """The dtype a tensor built from Python data takes: bool, int64 or float32."""
+    """The dtype a tensor built from Python data takes: bool, int64, float32 or complex64."""
     k = src.dtype.kind
     if k == "b":
         return np.dtype(np.bool_)
@@ -190,4 +211,6 @@ def infer_dtype(src: np.ndarray[Any, Any]) -> np.dtype[Any]:
         return np.dtype(np.int64) if k == "i" or src.dtype.itemsize < 8 else src.dtype
     if k == "f":
         return np.dtype(np.float32)
+    if k == "c":
+        return np.dtype(np.complex64)
     raise DTypeError(f"cannot make a tensor from values of dtype {src.dtype} ({src.dtype.kind})")

@@ -15,6 +15,8 @@ from corten.core.errors import DTypeError
 
 __all__ = [
     "Bool",
+    "Complex64",
+    "Complex128",
     "DType",
     "Float16",
     "Float32",
@@ -30,6 +32,9 @@ __all__ = [
     "all_dtypes",
     "as_dtype",
     "bool_",
+    "complex64",
+    "complex128",
+    "complex_dtype",
     "float16",
     "float32",
     "float64",
@@ -37,6 +42,9 @@ __all__ = [
     "int16",
     "int32",
     "int64",
+    "promote_types",
+    "real_dtype",
+    "result_type",
     "uint8",
     "uint16",
     "uint32",
@@ -64,7 +72,7 @@ class DType:
     name: ClassVar[str]
     numpy: ClassVar[np.dtype[Any]]
     itemsize: ClassVar[int]
-    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
+    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating, "c" complex
     _instance: ClassVar[DType | None] = None
 
     def __new__(cls) -> Self:
@@ -106,6 +114,11 @@ class DType:
     def is_bool(self) -> bool:
         """True for bool."""
         return self.kind == "b"
+
+    @property
+    def is_complex(self) -> bool:
+        """True for complex64 and complex128."""
+        return self.kind == "c"
 
 
 class Bool(DType, name="bool"):
@@ -180,6 +193,18 @@ class Float64(DType, name="float64"):
     __slots__ = ()
 
 
+class Complex64(DType, name="complex64"):
+    """Marker class of ``ct.complex64`` (two float32: real and imaginary parts)."""
+
+    __slots__ = ()
+
+
+class Complex128(DType, name="complex128"):
+    """Marker class of ``ct.complex128`` (two float64: real and imaginary parts)."""
+
+    __slots__ = ()
+
+
 bool_: Final = Bool()
 uint8: Final = UInt8()
 uint16: Final = UInt16()
@@ -192,6 +217,8 @@ int64: Final = Int64()
 float16: Final = Float16()
 float32: Final = Float32()
 float64: Final = Float64()
+complex64: Final = Complex64()
+complex128: Final = Complex128()
 
 all_dtypes: Final[tuple[DType, ...]] = (
     bool_,
@@ -206,6 +233,8 @@ all_dtypes: Final[tuple[DType, ...]] = (
     float16,
     float32,
     float64,
+    complex64,
+    complex128,
 )
 
 _BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}
@@ -253,3 +282,135 @@ def as_dtype(value: object) -> DType:
             f"dtype {npd} is not supported by corten; supported: {', '.join(_BY_NAME)}"
         )
     return found
+
+
+# ------------------------------------------------------------------------------ promotion
+
+#: The kind groups that promote among themselves: bool, integers (signed and unsigned),
+#: floating (real and complex), as the array API standard's promotion graph joins them.
+_GROUP: Final[dict[str, str]] = {
+    "b": "bool",
+    "i": "integer",
+    "u": "integer",
+    "f": "real floating",
+    "c": "complex floating",
+}
+_SIGNED_BY_SIZE: Final[dict[int, DType]] = {1: int8, 2: int16, 4: int32, 8: int64}
+_COMPLEX_BY_PART: Final[dict[int, DType]] = {2: complex64, 4: complex64, 8: complex128}
+_REAL_BY_PART: Final[dict[int, DType]] = {4: float32, 8: float64}
+
+
+def complex_dtype(dtype: DType) -> DType:
+    """The complex dtype of ``dtype``'s precision: complex64 for float16 and float32,
+    complex128 for float64; a complex dtype is its own.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> from corten.core.dtypes import complex_dtype
+    >>> complex_dtype(ct.float64)
+    corten.complex128
+    """
+    if dtype.kind == "c":
+        return dtype
+    if dtype.kind != "f":
+        raise DTypeError(f"{dtype.name} has no complex counterpart; only floating dtypes do")
+    return _COMPLEX_BY_PART[dtype.itemsize]
+
+
+def real_dtype(dtype: DType) -> DType:
+    """The real dtype of a complex dtype's parts (float32 for complex64, float64 for
+    complex128); any other dtype is its own."""
+    if dtype.kind != "c":
+        return dtype
+    return _REAL_BY_PART[dtype.itemsize // 2]
+
+
+def _promote(a: DType, b: DType) -> DType | None:
+    """The array API standard's promotion of ``a`` and ``b`` (corten's float16 joins the
+    floating kind), or None where it joins nothing."""
+    if a is b:
+        return a
+    ka, kb = a.kind, b.kind
+    if ka == "b" or kb == "b":
+        return None
+    if (ka in "iu") != (kb in "iu"):
+        return None
+    if ka in "iu":
+        if ka == kb:
+            return a if a.itemsize >= b.itemsize else b
+        signed, unsigned = (a, b) if ka == "i" else (b, a)
+        if unsigned.itemsize < signed.itemsize:
+            return signed
+        return _SIGNED_BY_SIZE.get(unsigned.itemsize * 2)  # None for uint64
+    if ka == "c" or kb == "c":
+        part = max(
+            a.itemsize // 2 if ka == "c" else a.itemsize,
+            b.itemsize // 2 if kb == "c" else b.itemsize,
+        )
+        return _COMPLEX_BY_PART[part]
+    return a if a.itemsize >= b.itemsize else b
+
+
+_PROMOTIONS: Final[dict[tuple[DType, DType], DType | None]] = {
+    (a, b): _promote(a, b) for a in all_dtypes for b in all_dtypes
+}
+
+
+def _no_promotion(a: DType, b: DType) -> DTypeError:
+    fix = f"convert one operand with .astype(ct.{a.name}) or .astype(ct.{b.name})"
+    if a.kind in "iu" and b.kind in "iu":
+        return DTypeError(
+            f"dtypes differ: {a.name} and {b.name} have no common integer dtype (the array "
+            f"API standard leaves uint64 with a signed integer unspecified); {fix}"
+        )
+    return DTypeError(
+        f"dtypes differ: {a.name} and {b.name} are of different kinds ({_GROUP[a.kind]} and "
+        f"{_GROUP[b.kind]}), and corten promotes only within a kind; {fix}"
+    )
+
+
+def promote_types(a: DType, b: DType) -> DType:
+    """The dtype that an operation on ``a`` and ``b`` computes in: the array API
+    standard's promotion table within a kind.
+
+    Integers promote to the smallest integer dtype holding both (``int8`` with ``uint8``
+    is ``int16``); floating dtypes to the wider precision, complex if either is
+    (``float64`` with ``complex64`` is ``complex128``). Kinds never mix.
+
+    Raises
+    ------
+    DTypeError
+        If ``a`` and ``b`` are of different kinds (bool, integer, floating), or are
+        ``uint64`` and a signed integer (which the standard leaves unspecified); the
+        message names the ``astype`` to write.
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> from corten.core.dtypes import promote_types
+    >>> promote_types(ct.uint8, ct.int8), promote_types(ct.float64, ct.complex64)
+    (corten.int16, corten.complex128)
+    """
+    found = _PROMOTIONS[a, b]
+    if found is None:
+        raise _no_promotion(a, b)
+    return found
+
+
+def result_type(*dtypes: DType) -> DType:
+    """``promote_types`` over any number of dtypes (at least one).
+
+    Examples
+    --------
+    >>> import corten as ct
+    >>> from corten.core.dtypes import result_type
+    >>> result_type(ct.int8, ct.uint16, ct.int32)
+    corten.int32
+    """
+    if not dtypes:
+        raise DTypeError("result_type needs at least one dtype")
+    out = dtypes[0]
+    for d in dtypes[1:]:
+        out = promote_types(out, d)
+    return out

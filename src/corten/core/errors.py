@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ArgumentError",
     "AxisError",
+    "CopyError",
     "CortenError",
     "DTypeError",
     "DeviceMismatchError",
@@ -72,3 +73,8 @@ class TensorIndexError(CortenError, IndexError):
 class ArgumentError(CortenError, ValueError):
     """A keyword argument outside the values a function accepts (a ``side``, ``norm``,
     ``mode`` or ``ord`` it does not know, a negative count)."""
+
+
+class CopyError(CortenError, ValueError):
+    """``copy=False`` where the result cannot share the input's memory (the array API
+    standard asks for a ``ValueError``)."""

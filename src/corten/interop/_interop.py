@@ -390,7 +390,8 @@ def _import_host(x: object, source: Device | None, copy: bool | None) -> Tensor[
         if "dtype" in str(exc).lower():
             raise DTypeError(
                 f"the element type of the {type(x).__name__} has no corten dtype ({exc}); "
-                "convert it to one of bool, uint8..uint64, int8..int64, float16..float64"
+                "convert it to one of bool, uint8..uint64, int8..int64, float16..float64, "
+                "complex64, complex128"
             ) from exc
         raise
     if copy and host_producer:
@@ -577,8 +578,8 @@ class _DLManagedTensorVersioned(ctypes.Structure):
 
 _FLAG_READ_ONLY: Final = 1 << 0
 _FLAG_IS_COPIED: Final = 1 << 1
-# DLDataTypeCode: kDLInt, kDLUInt, kDLFloat, kDLBool.
-_DL_CODES: Final = {"i": 0, "u": 1, "f": 2, "b": 6}
+# DLDataTypeCode: kDLInt, kDLUInt, kDLFloat, kDLComplex, kDLBool.
+_DL_CODES: Final = {"i": 0, "u": 1, "f": 2, "c": 5, "b": 6}
 _DL_KINDS: Final = {v: k for k, v in _DL_CODES.items()}
 
 # Capsule names; the consumer renames a capsule it took to the "used_" name. The bytes
@@ -768,7 +769,7 @@ class ForeignTensor:
             raise DTypeError(
                 f"the DLPack element type (code {code}, {bits} bits, {lanes} lanes) has no "
                 "corten dtype; convert it to one of bool, uint8..uint64, int8..int64, "
-                "float16..float64"
+                "float16..float64, complex64, complex128"
             ) from None
         ndim = int(tensor.ndim)
         if ndim < 0:
@@ -1071,7 +1072,8 @@ class CudaArrayLayout:
         if npd not in _BY_NUMPY:
             raise DTypeError(
                 f"the element type {npd} (typestr {iface['typestr']!r}) has no corten dtype; "
-                "convert it to one of bool, uint8..uint64, int8..int64, float16..float64"
+                "convert it to one of bool, uint8..uint64, int8..int64, float16..float64, "
+                "complex64, complex128"
             )
         if any(s < 0 for s in shape):
             raise BufferError(f"__cuda_array_interface__ shape {shape}")

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from corten.core.dtypes import _BY_NUMPY, DType, as_dtype, int64, uint64
+from corten.core.dtypes import DType, as_dtype, int64, result_type, uint64
 from corten.core.errors import AxisError, DTypeError, ShapeError
 from corten.core.layout import may_overlap
 from corten.ops._dispatch import device_of
@@ -201,7 +201,6 @@ def accumulator(name: str, x: TensorView[Any, Any, Any], dtype: object) -> np.dt
     return dt.numpy
 
 
-# promotion: replaced by core.dtypes at merge
 def promote(name: str, *dtypes: DType) -> DType:
     """The dtype that tensors of ``dtypes`` promote to: the standard's table within a kind.
 
@@ -215,6 +214,10 @@ def promote(name: str, *dtypes: DType) -> DType:
     first = dtypes[0]
     if all(d is first for d in dtypes):
         return first
+    try:
+        return result_type(*dtypes)  # the standard's table (core.dtypes)
+    except DTypeError:
+        pass  # refused: say so in this function's words
     widest = max(dtypes, key=lambda d: KIND_RANK[d.kind])
     for d in dtypes:
         if KIND_RANK[d.kind] != KIND_RANK[widest.kind]:
@@ -231,7 +234,7 @@ def promote(name: str, *dtypes: DType) -> DType:
                 f"{name}() got tensors of dtypes uint64 and {signed[0].name}: no integer "
                 "dtype holds both; convert one first, e.g. ct.astype(x, ct.int64)"
             )
-    return _BY_NUMPY[np.result_type(*(d.numpy for d in dtypes))]
+    raise DTypeError(f"{name}() got tensors of dtypes {', '.join(d.name for d in dtypes)}")
 
 
 def as_promoted(

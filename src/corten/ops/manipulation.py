@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from corten.core.errors import ArgumentError, AxisError, DTypeError, ShapeError
+from corten.core.errors import ArgumentError, AxisError, CopyError, DTypeError, ShapeError
 from corten.core.layout import broadcast_shapes, reshape_strides
 from corten.core.typeparams import DT, AnyRank, D
 from corten.ops._args import (
@@ -333,7 +333,7 @@ def reshape(
         return run("reshape", _reshaped_copy, x, new)  # type: ignore[no-any-return]
     if reshape_strides(x.shape, x.strides, new) is None:
         if copy is False:
-            raise ShapeError(
+            raise CopyError(
                 f"reshape() of a tensor of shape {x.shape} and strides {x.strides} into "
                 f"{new} needs a copy, and copy=False forbids it; pass copy=None or True"
             )

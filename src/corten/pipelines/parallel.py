@@ -18,7 +18,7 @@ import numpy as np
 
 from corten.backends import get_backend
 from corten.core.dtypes import DType, as_dtype
-from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, ShapeError
+from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, DTypeError, ShapeError
 from corten.pipelines import compiled as _pipeline_numba
 from corten.pipelines import reference as _pipeline_ref
 from corten.pipelines.cuda import CudaPipelines
@@ -101,6 +101,12 @@ def _backend_for(t: TensorView[Any, Any, Any], what: str, *, host: bool = False)
         For pipelines on devices that have no pipeline backend in this build.
     """
     kind = t._device.kind
+    if not host and t._dtype.kind == "c":
+        raise DTypeError(
+            f"{what} does not take complex tensors yet ({t._dtype.name}): its compiled "
+            "kernels take bool, integer and real floating elements; use corten's "
+            "elementwise functions, or run it on ct.real(t) and ct.imag(t)"
+        )
     if kind == "cpu":
         return _CPU
     if host or kind == "meta":  # meta tensors have no elements to run anything on
@@ -268,6 +274,7 @@ class ParIter:
             raise TypeError(f"zip() takes a tensor, got {type(other).__name__}")
         self._check_unfiltered("zip()")
         src = self._operands[0]
+        _backend_for(other, "zip()")  # refuses complex tensors
         if other._device != src._device:
             raise DeviceMismatchError(
                 f"zip() of tensors on different devices: {src._device} and {other._device}; "

@@ -31,7 +31,7 @@ from typing import IO, Any, Final, NoReturn
 import numpy as np
 
 from corten.core.devices import Device, as_device, cpu, require_available
-from corten.core.dtypes import _BY_NAME, DType, bool_
+from corten.core.dtypes import _BY_NAME, DType, bool_, real_dtype
 from corten.core.errors import MissingTensorError, SerializationError
 from corten.core.layout import contiguous_strides
 from corten.core.typeparams import AnyRank
@@ -706,19 +706,30 @@ def to_dict(t: AnyTensor) -> dict[str, Any]:
 
     ``data`` is the flat list of elements in row-major order: bools, ints (exact, for
     int64 and uint64 too) or floats, with the non-finite floats as the strings
-    ``"nan"``, ``"inf"`` and ``"-inf"`` (JSON has no such numbers). ``from_dict`` reads
-    it back; ``json.dumps`` writes it.
+    ``"nan"``, ``"inf"`` and ``"-inf"`` (JSON has no such numbers). A complex element is
+    the pair ``[real, imag]`` of such floats. ``from_dict`` reads it back; ``json.dumps``
+    writes it.
 
     Examples
     --------
     >>> import corten as ct
     >>> ct.serialization.to_dict(ct.tensor([[1.0, float("inf")]], dtype=ct.float16))
     {'dtype': 'float16', 'shape': [1, 2], 'data': [1.0, 'inf']}
+    >>> ct.serialization.to_dict(ct.tensor([1 - 2j]))
+    {'dtype': 'complex64', 'shape': [1], 'data': [[1.0, -2.0]]}
     """
     if not isinstance(t, TensorView):
         raise SerializationError(f"to_dict takes a tensor, got {type(t).__name__}")
     a = _host_array(t)
-    data: list[Any] = a.reshape(-1).tolist()
+    if t._dtype.is_complex:
+        # [re, im] pairs: JSON has no complex numbers.
+        flat = a.reshape(-1)
+        data = np.stack([flat.real, flat.imag], axis=-1).tolist()
+        for i, j in np.argwhere(~np.isfinite(np.stack([flat.real, flat.imag], axis=-1))):
+            x = data[i][j]
+            data[i][j] = "nan" if x != x else ("inf" if x > 0 else "-inf")
+        return {"dtype": t._dtype.name, "shape": list(t._shape), "data": data}
+    data = a.reshape(-1).tolist()
     if t._dtype.is_floating:
         flat = a.reshape(-1)
         for i in np.flatnonzero(~np.isfinite(flat)).tolist():
@@ -737,7 +748,7 @@ def from_dict(d: Mapping[str, Any]) -> Tensor[Any, AnyRank, Any]:
         is unknown, the shape is not a list of integers >= 0, the data is not a flat list
         of as many elements as the shape holds, or an element does not fit the dtype
         (bools for bool, ints in range for integers, numbers or "nan"/"inf"/"-inf" within
-        range for floats).
+        range for floats, ``[real, imag]`` pairs of those for complex dtypes).
 
     Examples
     --------
@@ -808,6 +819,24 @@ def _elements(data: list[Any] | tuple[Any, ...], dtype: DType) -> Array:
             if not lo <= x <= hi:
                 bad(i, f"is outside the range of {dtype.name} [{lo}, {hi}]")
         return np.array(data, dtype=dtype.numpy).reshape(-1)
+    if dtype.is_complex:
+        part = real_dtype(dtype)
+        pairs: list[Any] = []
+        for i, x in enumerate(data):
+            if not isinstance(x, (list, tuple)) or len(x) != 2:
+                bad(i, f"is not a [real, imag] pair (the dtype is {dtype.name})")
+            pairs.extend(x)
+        try:
+            parts = _elements(pairs, part)
+        except SerializationError:
+            for i, x in enumerate(data):  # the first bad pair, for the message
+                try:
+                    _elements(list(x), part)
+                except SerializationError as exc:
+                    why = str(exc).partition("] = ")[2].partition(" ")[2]
+                    bad(i, f"has a part that {why}")
+            raise
+        return parts.view(dtype.numpy).reshape(-1)
     values = np.empty(len(data), dtype=np.float64)
     for i, x in enumerate(data):
         if isinstance(x, str):

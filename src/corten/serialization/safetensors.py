@@ -178,17 +178,24 @@ def encode_header(
 ) -> bytes:
     """The 8-byte length field and the padded header for ``tensors``, in data order.
 
-    Raises SerializationError if a string cannot be encoded as UTF-8 or the header
-    would exceed :data:`HEADER_LIMIT`.
+    Raises SerializationError if a dtype has no safetensors name (complex), a string
+    cannot be encoded as UTF-8 or the header would exceed :data:`HEADER_LIMIT`.
     """
     header: dict[str, Any] = {}
     if metadata is not None:
         header[METADATA_KEY] = dict(metadata)
     offset = 0
     for name, dtype, shape in tensors:
+        code = FORMAT_NAMES.get(dtype)
+        if code is None:
+            raise SerializationError(
+                f"tensor {name!r} is {dtype.name}, which the safetensors format cannot hold "
+                "(it has no complex dtype); save ct.real(t) and ct.imag(t) as two tensors, "
+                "or use to_dict() or pickle, which keep complex tensors"
+            )
         nbytes = math.prod(shape) * dtype.itemsize
         header[name] = {
-            "dtype": FORMAT_NAMES[dtype],
+            "dtype": code,
             "shape": list(shape),
             "data_offsets": [offset, offset + nbytes],
         }

@@ -4,6 +4,12 @@
 (``_elementwise``) with the checks and the result construction inlined. The other
 operators check their dtype preconditions and silence NumPy's warnings. On devices other
 than the CPU every operation goes to the tensor's backend with Regions as operands.
+
+Operands of two dtypes promote as the array API standard's table says, within a kind
+(:func:`corten.core.dtypes.promote_types`); kinds never mix. Only when the dtypes differ
+does promotion cost anything: on the CPU NumPy computes in the promoted dtype (its
+promotion agrees with the standard's for every pair corten allows), on other devices the
+operands are cast first, so backends always see operands of one dtype.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ import numpy as np
 
 from corten.core.convert import array_for, scalar_for
 from corten.core.devices import cpu
-from corten.core.dtypes import _BY_NUMPY, Bool, DType
+from corten.core.dtypes import _BY_NUMPY, Bool, DType, complex_dtype, promote_types
 from corten.core.errors import (
     DeviceMismatchError,
+    DeviceUnavailableError,
     DTypeError,
     ShapeError,
 )
@@ -47,7 +54,8 @@ __all__: list[str] = []
 Array = np.ndarray[Any, Any]
 Scalar = bool | int | float
 
-_SCALAR_TYPES: Final = (np.ndarray, bool, int, float, np.generic)
+_SCALAR_TYPES: Final = (np.ndarray, bool, int, float, complex, np.generic)
+_COMPLEX_SCALARS: Final = (complex, np.complexfloating)
 # Operands that ``==`` compares elementwise: scalars, arrays and Python data (nested lists
 # or tuples, converted to the tensor's dtype like scalars); anything else compares unequal.
 _OPERAND_TYPES: Final = (*_SCALAR_TYPES, list, tuple)
@@ -67,18 +75,15 @@ def _elementwise(
         if self._device is not cpu:
             if foreign_is_unequal and not isinstance(other, (*_OPERAND_TYPES, _TensorBase)):
                 return NotImplemented
-            return _wrap_region(
-                _backend(self).binary(
-                    op, self._region(), _as_operand(self._device_operand(other)), reflected
-                )
-            )
+            x, y = self._device_operands(other)
+            return _wrap_region(_backend(x).binary(op, x._region(), _as_operand(y), reflected))
         if type(other) in TENSOR_TYPES:
             o: TensorView[Any, Any, Any] = other  # type: ignore[assignment]
             if o._dtype is self._dtype and o._device is self._device:
                 cache = o._cache
                 b = cache[1] if cache[0] is o._storage.buffer else o._np()
             else:
-                b = self._check_other(o)
+                b = self._promoted_other(o)
         elif foreign_is_unequal and not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
         else:
@@ -124,13 +129,20 @@ def _elementwise(
 
 def _check_ufunc_dtype(ufunc: np.ufunc, dtype: DType) -> None:
     kind = dtype.kind
-    if ufunc is np.true_divide and kind != "f":
+    if ufunc is np.true_divide and kind not in "fc":
         raise DTypeError(
             f"true division needs a floating dtype, the tensor is {dtype.name}; use // for "
             "integer division or convert with .astype(ct.float32)"
         )
-    if ufunc in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert) and kind == "f":
+    if ufunc in (np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert) and kind in "fc":
         raise DTypeError(f"bitwise operations need an integer or bool dtype, got {dtype.name}")
+    if ufunc in (np.left_shift, np.right_shift) and kind not in "iu":
+        raise DTypeError(f"bit shifts need an integer dtype, got {dtype.name}")
+    if kind == "c" and ufunc in (np.floor_divide, np.remainder):
+        raise DTypeError(
+            f"{ufunc.__name__} is not defined for complex tensors ({dtype.name}); take the "
+            "real part first with ct.real(t)"
+        )
     if kind == "b" and ufunc in (
         np.subtract,
         np.negative,
@@ -160,23 +172,73 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         return other._np()
 
     def _check_devices_and_dtypes(self, other: _TensorBase[Any, Any, Any]) -> None:
+        self._check_device(other)
+        if other._dtype is not self._dtype:
+            raise DTypeError(
+                f"dtypes differ: {self._dtype.name} and {other._dtype.name}; copies, "
+                "assignments and comparisons of whole tensors take one dtype: convert one "
+                f"operand with .astype(ct.{self._dtype.name}) or .astype(ct.{other._dtype.name})"
+            )
+
+    def _check_device(self, other: _TensorBase[Any, Any, Any]) -> None:
         if other._device != self._device:
             raise DeviceMismatchError(
                 f"tensors on different devices: {self._device} and {other._device}; "
                 f"move one with .to({str(self._device)!r})"
             )
-        if other._dtype is not self._dtype:
+
+    def _promoted_other(self, other: _TensorBase[Any, Any, Any]) -> Array:
+        """``other``'s array for an operation with this CPU tensor, after checking that
+        the dtypes promote (NumPy then computes in the promoted dtype)."""
+        self._check_device(other)
+        promote_types(self._dtype, other._dtype)  # raises across kinds
+        return other._np()
+
+    def _device_operands(self, other: object) -> tuple[_TensorBase[Any, Any, Any], Any]:
+        """``(self, other)`` for a backend verb off the CPU: a tensor on this device or a
+        scalar, both converted to the promoted dtype (backends take one dtype)."""
+        if isinstance(other, _TensorBase):
+            if other._dtype is self._dtype:
+                if other._device != self._device:
+                    self._check_device(other)
+                return self, other
+            self._check_device(other)
+            dt = promote_types(self._dtype, other._dtype)
+            a = self if self._dtype is dt else self.astype(dt)
+            return a, (other if other._dtype is dt else other.astype(dt))
+        if isinstance(other, _COMPLEX_SCALARS) and self._dtype.kind == "f":
+            dt = complex_dtype(self._dtype)  # a complex scalar makes a real tensor complex
+            return self.astype(dt), scalar_for(other, dt)
+        return self, self._device_operand(other)
+
+    def _inplace_other(self, other: object) -> object:
+        """``other`` for ``self op= other``, whose result must keep this tensor's dtype:
+        a tensor of another dtype that promotes to it (cast to it off the CPU), or
+        ``other`` unchanged. Raises when the result would change the dtype."""
+        if isinstance(other, _TensorBase) and other._dtype is not self._dtype:
+            self._check_device(other)
+            dt = promote_types(self._dtype, other._dtype)  # raises across kinds
+            if dt is not self._dtype:
+                raise DTypeError(
+                    f"an in-place operation keeps the tensor's dtype, {self._dtype.name}, "
+                    f"but {self._dtype.name} with {other._dtype.name} gives {dt.name}; write "
+                    f"x = x op y to get {dt.name}, or convert the operand with "
+                    f".astype(ct.{self._dtype.name})"
+                )
+            return other if self._device is cpu else other.astype(self._dtype)
+        if isinstance(other, _COMPLEX_SCALARS) and self._dtype.kind != "c":
             raise DTypeError(
-                f"dtypes differ: {self._dtype.name} and {other._dtype.name}; corten does not "
-                f"promote implicitly: convert one operand with .astype(ct.{self._dtype.name}) "
-                f"or .astype(ct.{other._dtype.name})"
+                f"an in-place operation keeps the tensor's dtype, {self._dtype.name}; a "
+                f"complex scalar ({other!r}) would make it complex: write x = x op y, or "
+                "convert the tensor with .astype(ct.complex64) first"
             )
+        return other
 
     def _operand(self, other: object) -> Any:
         """The NumPy operand for ``other``: a checked tensor, array or scalar; nested lists
         or tuples (Python data) take the tensor's dtype under the scalar rule."""
         if isinstance(other, _TensorBase):
-            return self._check_other(other)
+            return self._promoted_other(other)
         if isinstance(other, np.ndarray):
             if self._device.kind != "cpu":
                 raise DeviceMismatchError(
@@ -184,12 +246,17 @@ class _Arithmetic(_TensorBase[DT, R, D]):
                 )
             if other.dtype != self._dtype.numpy:
                 raise DTypeError(
-                    f"dtypes differ: {self._dtype.name} and NumPy {other.dtype}; corten does "
-                    "not promote implicitly: convert with .astype(...)"
+                    f"dtypes differ: {self._dtype.name} and NumPy {other.dtype}; a NumPy "
+                    "operand must have the tensor's dtype: convert with .astype(...), or "
+                    "make it a tensor with ct.asarray (tensors promote within a kind)"
                 )
             return other
         if isinstance(other, (list, tuple)):
             return array_for(other, self._dtype)
+        if isinstance(other, _COMPLEX_SCALARS) and self._dtype.kind == "f":
+            # The array API: a complex scalar with a real floating tensor computes in the
+            # complex dtype of the same precision (1j * float32 is complex64).
+            return scalar_for(other, complex_dtype(self._dtype))
         return scalar_for(other, self._dtype)
 
     def _device_operand(self, other: object) -> Any:
@@ -218,17 +285,26 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         """Binary operations with a dtype precondition and silenced NumPy warnings."""
         _check_ufunc_dtype(ufunc, self._dtype)
         if self._device is not cpu:
-            b_dev = self._device_operand(other)
+            x, b_dev = self._device_operands(other)
+            _check_ufunc_dtype(ufunc, x._dtype)
             if ufunc is np.power:
                 if self._device.kind != "meta":
                     exponent = b_dev._host_np() if isinstance(b_dev, _TensorBase) else b_dev
-                    _check_pow(ufunc, self._dtype, self._host_np() if reflected else exponent)
+                    _check_pow(ufunc, x._dtype, x._host_np() if reflected else exponent)
                 elif not reflected and not isinstance(b_dev, _TensorBase):
-                    _check_pow(ufunc, self._dtype, b_dev)  # a scalar needs no data
-            return _wrap_region(
-                _backend(self).binary(ufunc, self._region(), _as_operand(b_dev), reflected)
-            )
+                    _check_pow(ufunc, x._dtype, b_dev)  # a scalar needs no data
+            try:
+                region = _backend(x).binary(ufunc, x._region(), _as_operand(b_dev), reflected)
+            except NotImplementedError as exc:
+                raise DeviceUnavailableError(
+                    f"{ufunc.__name__} cannot run on {self._device} in this version ({exc}); "
+                    "move the tensors with .to_cpu()"
+                ) from exc
+            return _wrap_region(region)
         b = self._operand(other)
+        bd = b.dtype
+        if bd != self._dtype.numpy:  # promoted: check the dtype the operation computes in
+            _check_ufunc_dtype(ufunc, _BY_NUMPY[np.promote_types(self._dtype.numpy, bd)])
         _check_pow(ufunc, self._dtype, b if not reflected else self._np())
         a = self._np()
         try:
@@ -261,6 +337,8 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         def __iand__(self, other: object) -> CannotWriteToTensorView: ...
         def __ior__(self, other: object) -> CannotWriteToTensorView: ...
         def __ixor__(self, other: object) -> CannotWriteToTensorView: ...
+        def __ilshift__(self, other: object) -> CannotWriteToTensorView: ...
+        def __irshift__(self, other: object) -> CannotWriteToTensorView: ...
 
     if TYPE_CHECKING:
 
@@ -337,6 +415,18 @@ class _Arithmetic(_TensorBase[DT, R, D]):
 
     def __rxor__(self, other: Scalar) -> Tensor[DT, AnyRank, D]:
         return self._checked_binary(other, np.bitwise_xor, True)
+
+    def __lshift__(self, other: TensorView[DT, Any, D] | int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.left_shift)
+
+    def __rlshift__(self, other: int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.left_shift, True)
+
+    def __rshift__(self, other: TensorView[DT, Any, D] | int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.right_shift)
+
+    def __rrshift__(self, other: int) -> Tensor[DT, AnyRank, D]:
+        return self._checked_binary(other, np.right_shift, True)
 
     def __neg__(self) -> Tensor[DT, R, D]:
         return self._unary(np.negative)

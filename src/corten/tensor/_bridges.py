@@ -9,6 +9,7 @@ registered in :data:`corten.tensor._hooks.EXT` when it was imported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex
 
 from corten.core.dtypes import DType
@@ -114,6 +115,31 @@ class _Bridges(_TensorBase[DT, R, D]):
             )
 
         iter_mut = apply_ = _frozen_write
+
+    # ---- the array API namespace: corten
+
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> ModuleType:
+        """The array API namespace of this tensor: the ``corten`` module itself.
+
+        Parameters
+        ----------
+        api_version : str, optional
+            The version of the standard the caller wants (``"2024.12"``, which corten
+            implements, or an earlier one it is a superset of). None means the newest.
+
+        Raises
+        ------
+        ValueError
+            If ``api_version`` is not a version corten provides.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> xp = ct.tensor([1.0]).__array_namespace__()
+        >>> xp is ct, xp.__array_api_version__
+        (True, '2024.12')
+        """
+        return EXT.namespace(api_version)  # type: ignore[no-any-return]
 
     # ---- interop: corten.interop
 

@@ -180,22 +180,35 @@ class _Conversions(_TensorBase[DT, R, D]):
     def item(self) -> Any:
         """The single element as a Python scalar.
 
+        On a device (``sim``, ``cuda``) this waits for the work queued on the current
+        stream and copies that one element to the host, as CuPy and PyTorch do; so do
+        ``float()``, ``int()``, ``bool()``, ``complex()`` and ``operator.index()``. Bulk
+        host access (``numpy()``, ``tolist()``, iteration) stays explicit: ``to_cpu()``.
+
         Raises
         ------
         ShapeError
             If the tensor does not hold exactly one element.
+        DeviceMismatchError
+            If the tensor is on ``meta`` (it has no data).
 
         Examples
         --------
         >>> import corten as ct
         >>> ct.tensor([[7]]).item()
         7
+        >>> ct.tensor([1.5, 2.5], device=ct.sim)[1].item()
+        2.5
         """
         if self.numel != 1:
             raise ShapeError(
                 f"item() needs exactly one element, the tensor has shape {self._shape}"
             )
-        self._require_host("item()")
+        kind = self._device.kind
+        if kind != "cpu":
+            if kind == "meta":
+                self._require_host("item()")  # raises: no data
+            return self.to_cpu()._np().reshape(-1)[0].item()
         return self._np().reshape(-1)[0].item()
 
     def __bool__(self) -> bool:
@@ -206,11 +219,27 @@ class _Conversions(_TensorBase[DT, R, D]):
             )
         return bool(self.item())
 
+    def _real_scalar(self, what: str) -> Any:
+        if self._dtype.kind == "c":
+            raise DTypeError(
+                f"{what}() of a complex tensor would drop the imaginary part; use complex(), "
+                "or take the part you want with ct.real(t) or ct.imag(t) first"
+            )
+        return self.item()
+
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._real_scalar("int"))
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._real_scalar("float"))
+
+    def __complex__(self) -> complex:
+        value = self.item()
+        if isinstance(value, float) and value != value:
+            # Note: the array API standard makes a real NaN NaN + NaN j (Python and
+            # NumPy give nan+0j).
+            return complex(value, value)
+        return complex(value)
 
     def __index__(self) -> int:
         if not self._dtype.is_integer or self._shape:

@@ -10,6 +10,8 @@ from corten.core.devices import Device
 
 _THRESHOLD = 1000
 _EDGE = 3
+#: The dtypes a repr leaves out: those that Python data gives without a dtype.
+_DEFAULTS = frozenset({"float32", "int64", "bool", "complex64"})
 
 
 def tensor_str(arr: np.ndarray[Any, Any]) -> str:
@@ -23,7 +25,7 @@ def tensor_repr(
     body = np.array2string(
         arr, threshold=_THRESHOLD, edgeitems=_EDGE, separator=", ", prefix=prefix
     )
-    extras = [] if dtype_name in ("float32", "int64", "bool") else [f"dtype={dtype_name}"]
+    extras = [] if dtype_name in _DEFAULTS else [f"dtype={dtype_name}"]
     if device.kind != "cpu":
         extras.append(f"device='{device}'")
     if arr.size == 0:

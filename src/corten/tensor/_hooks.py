@@ -37,6 +37,7 @@ class _Extensions:
         "iter_mut",
         "map",
         "matmul",
+        "namespace",
         "par_iter",
         "reduce_ex",
         "to_bytes",
@@ -60,6 +61,7 @@ class _Extensions:
     iter_mut: Callable[..., Any]
     map: Callable[..., Any]
     matmul: Callable[..., Any]
+    namespace: Callable[..., Any]
     par_iter: Callable[..., Any]
     reduce_ex: Callable[..., Any]
     to_bytes: Callable[..., Any]
@@ -67,5 +69,6 @@ class _Extensions:
 
 
 #: Filled in by corten.pipelines, corten.interop, corten.serialization and corten.ops on
-#: import.
+#: import, and ``namespace`` (the array API namespace, ``t.__array_namespace__()``) by
+#: ``corten``.
 EXT: Final = _Extensions()

@@ -12,6 +12,7 @@ from corten.backends import get_backend
 from corten.core.devices import Cpu, Cuda, Device, as_device, cpu, cuda
 from corten.core.dtypes import as_dtype
 from corten.core.errors import (
+    DTypeError,
     ShapeError,
 )
 from corten.core.layout import (
@@ -86,6 +87,11 @@ class _Moves(_TensorBase[DT, R, D]):
         target = as_dtype(dtype)
         if target is self._dtype:
             return self.clone()  # type: ignore[return-value]
+        if self._dtype.kind == "c" and target.kind not in "cb":
+            raise DTypeError(
+                f"converting {self._dtype.name} to {target.name} would drop the imaginary "
+                "part; take ct.real(t) (or ct.imag(t), ct.abs(t)) first"
+            )
         if self._device is not cpu:
             return _wrap_region(_backend(self).cast(self._region(), target.numpy))
         with np.errstate(all="ignore"):
@@ -198,6 +204,19 @@ class _Moves(_TensorBase[DT, R, D]):
         buf = get_backend(device).pinned_host(self.numel, self._dtype.numpy)
         np.copyto(buf.array.reshape(self._shape), self._np())
         return _wrap_buffer(buf, self._shape)
+
+    def to_device(self, device: NewD, /, *, stream: Any = None) -> Tensor[DT, R, NewD]:
+        """This tensor on ``device``: the array API's name for ``to(device, stream=...)``.
+
+        On the same device the result is an O(1) clone (a new owner), as ``to`` gives.
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.tensor([1, 2]).to_device(ct.sim).device
+        device('sim:0')
+        """
+        return self.to(device, stream=stream)
 
     def to_cpu(self, *, non_blocking: bool = False, stream: Any = None) -> Tensor[DT, R, Cpu]:
         """This tensor on the CPU (``to(ct.cpu, ...)``)."""

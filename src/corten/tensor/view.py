@@ -435,7 +435,7 @@ class TensorView(
             ax: Any = None if axis is None else normalize_axis(axis, self.ndim)
         else:
             ax = normalize_axes(axis, self.ndim)
-        if name == "mean" and not self._dtype.is_floating:
+        if name == "mean" and self._dtype.kind not in "fc":
             raise DTypeError(
                 f"mean() needs a floating dtype, the tensor is {self._dtype.name}; "
                 "convert it with .astype(ct.float32) or .astype(ct.float64)"
@@ -461,6 +461,7 @@ class TensorView(
         __setitem__ = fill_ = copy_ = _read_only
         __iadd__ = __isub__ = __imul__ = __itruediv__ = __ifloordiv__ = _read_only
         __imod__ = __ipow__ = __iand__ = __ior__ = __ixor__ = _read_only
+        __ilshift__ = __irshift__ = _read_only
 
 
 KINDS.register_view(TensorView)

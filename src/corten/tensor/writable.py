@@ -274,7 +274,7 @@ class _Writable(TensorView[DT, R, D]):
     def _value_array(self, value: object) -> Any:
         if isinstance(value, TensorView):
             return self._check_other(value)
-        if isinstance(value, (bool, int, float, np.generic)):
+        if isinstance(value, (bool, int, float, complex, np.generic)):
             return scalar_for(value, self._dtype)
         if isinstance(value, np.ndarray):
             if self._device is not cpu:
@@ -298,7 +298,7 @@ class _Writable(TensorView[DT, R, D]):
             dval: Any
             if isinstance(value, TensorView):
                 dval = self._device_operand(value)
-            elif isinstance(value, (bool, int, float, np.generic, np.ndarray)):
+            elif isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
                 dval = self._value_array(value)  # a scalar; an array raises
             else:  # nested sequences: converted on the host, then moved to the device
                 h = np.ascontiguousarray(array_for(value, self._dtype))
@@ -343,6 +343,7 @@ class _Writable(TensorView[DT, R, D]):
 
     def _inplace(self, other: object, ufunc: np.ufunc) -> Self:
         _check_ufunc_dtype(ufunc, self._dtype)
+        other = self._inplace_other(other)  # promotes when the result keeps the dtype
         if self._device is not cpu and self._device.kind != "meta":
             dv = self._device_operand(other)
             if isinstance(dv, TensorView):
@@ -396,3 +397,9 @@ class _Writable(TensorView[DT, R, D]):
 
     def __ixor__(self, other: TensorView[DT, Any, D] | Scalar) -> Self:  # type: ignore[override]
         return self._inplace(other, np.bitwise_xor)
+
+    def __ilshift__(self, other: TensorView[DT, Any, D] | int) -> Self:  # type: ignore[override]
+        return self._inplace(other, np.left_shift)
+
+    def __irshift__(self, other: TensorView[DT, Any, D] | int) -> Self:  # type: ignore[override]
+        return self._inplace(other, np.right_shift)

@@ -1,4 +1,5 @@
-"""No implicit promotion between dtypes: astype is explicit.
+"""Statically, operands of two dtypes need an explicit astype (the runtime promotes within
+a kind, as the array API standard says; the static types stay stricter, never looser).
 
 Every line that must be an error carries the exact mypy code and pyright rule.
 Type-checked only, never run.

@@ -61,7 +61,7 @@ from corten.backends.cuda.resources import (
 )
 from corten.backends.registry import register_backend
 from corten.core.devices import Cuda, Device, cpu
-from corten.core.errors import DeviceMismatchError, ShapeError
+from corten.core.errors import DeviceMismatchError, DeviceUnavailableError, ShapeError
 from corten.core.layout import is_contiguous
 from corten.memory.region import Region
 from corten.memory.storage import DEVICE_STATE, Buffer
@@ -182,6 +182,18 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
     def _make_allocator(self) -> Allocator:
         return CudaAllocator(self)
 
+    def _check_dtype(self, dtype: Any) -> None:
+        if dtype.kind == "c":  # a NumPy dtype or a corten DType
+            raise DeviceUnavailableError(
+                f"{dtype} tensors cannot live on {self.device} in this version: the CUDA "
+                "kernels take bool, integer and real floating elements; keep complex data "
+                "on ct.cpu (or ct.sim), or move the real and imaginary parts separately"
+            )
+
+    def allocate(self, numel: int, dtype: np.dtype[Any]) -> Buffer:
+        self._check_dtype(dtype)
+        return super().allocate(numel, dtype)
+
     def _buffer(self, block: Block, dtype: np.dtype[Any], numel: int) -> Buffer:
         buf = Buffer(_placeholder(dtype, numel), self.device)
         buf.block = block
@@ -196,6 +208,7 @@ class CudaBackend(CurrentStream[CudaStream], Backend):
         device, without copying; the Buffer keeps ``owner`` alive. A ``readonly`` Buffer
         is copied before corten writes to it."""
         dtype = np.dtype(dtype)
+        self._check_dtype(dtype)
         buf = Buffer(_placeholder(dtype, numel), self.device, readonly=readonly)
         buf.block = _AdoptedBlock(int(ptr), numel * dtype.itemsize, owner)
         return buf
