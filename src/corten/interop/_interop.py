@@ -228,10 +228,46 @@ def _device_pair(dl_device: object) -> tuple[int, int]:
     return (int(dl_device[0]), int(dl_device[1]))
 
 
+def _sim_capsule(
+    t: TensorView[Any, Any, Any],
+    stream: object,
+    versioned: bool,
+    max_version: tuple[int, int] | None,
+    dl_device: tuple[int, int] | None,
+    copy: bool | None,
+) -> CapsuleType:
+    """A host copy of a sim tensor, the only export DLPack allows it (``dl_device=(1, 0)``).
+
+    DLPack knows no sim memory, so a sim tensor has no DLPack device of its own; a consumer
+    that asks for the host (NumPy's ``from_dlpack(t, device="cpu")``, scikit-learn's NumPy
+    fallback) gets a copy it owns, as the standard allows for cross-device requests.
+    """
+    if dl_device is None or _device_pair(dl_device) != (DLDeviceType.kDLCPU, 0):
+        raise BufferError(
+            f"a tensor on {t._device} has no DLPack device (DLPack knows no sim memory), "
+            f"got dl_device={dl_device!r}: ask for a host copy with dl_device=(1, 0) or "
+            "export t.to_cpu()"
+        )
+    if stream is not None:
+        raise BufferError(
+            f"a host copy takes stream=None (its consumer is on the cpu), got {stream!r}"
+        )
+    if copy is False:
+        raise BufferError(
+            f"exporting a tensor on {t._device} to the host copies it, and copy=False "
+            "forbids copies"
+        )
+    # to_cpu() waits for the sim stream: the host copy is complete when it returns.
+    return _cpu_capsule(t.to_cpu(), None, versioned, max_version, None, None)
+
+
 _Exporter = Callable[
     [TensorView[Any, Any, Any], object, bool, Any, Any, "bool | None"], "CapsuleType"
 ]
-_EXPORTERS: Final[dict[str, _Exporter]] = {"cpu": _cpu_capsule}  # cuda: added below
+_EXPORTERS: Final[dict[str, _Exporter]] = {
+    "cpu": _cpu_capsule,
+    "sim": _sim_capsule,
+}  # cuda: added below
 
 
 # ----------------------------------------------------------------------------- DLPack import

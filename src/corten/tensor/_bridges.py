@@ -165,8 +165,9 @@ class _Bridges(_TensorBase[DT, R, D]):
         Where sharing is impossible (a legacy capsule for read-only memory, negative
         strides, which corten never exports) ``copy=None`` exports a copy, and
         ``copy=False`` raises ``BufferError``; ``copy=True`` always exports a copy that the
-        consumer owns. ``dl_device`` must be the tensor's own device, and ``stream`` must
-        be None on the cpu.
+        consumer owns. ``dl_device`` must be the tensor's own device, or ``(1, 0)`` (the
+        host) for a ``sim`` or ``cuda`` tensor, which exports a host copy the consumer
+        owns; ``stream`` must be None on the cpu.
 
         Examples
         --------
