@@ -11,11 +11,14 @@ import numpy as np
 from corten.dtypes import DType, all_dtypes
 from corten.errors import DTypeError
 
-_INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
-    d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer
+# Keyed by name: a str hashes in C, a DType through its Python __hash__ (on the hot path).
+_INT_LIMITS: Final[dict[str, tuple[int, int]]] = {
+    d.name: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max))
+    for d in all_dtypes
+    if d.is_integer
 }
-_FLOAT_MAX: Final[dict[DType, float]] = {
-    d: float(np.finfo(d.numpy).max) for d in all_dtypes if d.is_floating
+_FLOAT_MAX: Final[dict[str, float]] = {
+    d.name: float(np.finfo(d.numpy).max) for d in all_dtypes if d.is_floating
 }
 
 
@@ -31,13 +34,12 @@ def scalar_for(value: object, dtype: DType) -> Any:
     if isinstance(value, (int, np.integer)):
         v = int(value)
         if kind == "f":
-            if abs(v) > _FLOAT_MAX[dtype]:
-                raise DTypeError(
-                    f"the scalar {v} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
-                )
+            fmax = _FLOAT_MAX[dtype.name]
+            if abs(v) > fmax:
+                raise DTypeError(f"the scalar {v} does not fit {dtype.name} (largest {fmax:g})")
             return dtype.numpy.type(v)
         if kind in "iu":
-            lo, hi = _INT_LIMITS[dtype]
+            lo, hi = _INT_LIMITS[dtype.name]
             if not lo <= v <= hi:
                 raise DTypeError(
                     f"the scalar {v} does not fit {dtype.name} (range {lo} to {hi}); "
@@ -52,10 +54,9 @@ def scalar_for(value: object, dtype: DType) -> Any:
                 "convert the tensor first with .astype(ct.float32) or pass an int"
             )
         f = float(value)
-        if math.isfinite(f) and abs(f) > _FLOAT_MAX[dtype]:
-            raise DTypeError(
-                f"the scalar {f!r} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
-            )
+        fmax = _FLOAT_MAX[dtype.name]
+        if math.isfinite(f) and abs(f) > fmax:
+            raise DTypeError(f"the scalar {f!r} does not fit {dtype.name} (largest {fmax:g})")
         return dtype.numpy.type(f)
     raise DTypeError(
         f"expected a tensor or a Python scalar (bool, int, float), got {type(value).__name__}"
@@ -122,7 +123,7 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
                 "round them first, or use a float dtype"
             )
         if k in "iu" and src.size:
-            lo, hi = _INT_LIMITS[dtype]
+            lo, hi = _INT_LIMITS[dtype.name]
             mn, mx = int(src.min()), int(src.max())
             if mn < lo or mx > hi:
                 raise DTypeError(
@@ -130,8 +131,9 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
                 )
     if dtype.kind == "f" and k in "iuf" and src.size:
         finite = src[np.isfinite(src)] if k == "f" else src
-        if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > _FLOAT_MAX[dtype]:
-            raise DTypeError(f"values of magnitude above {_FLOAT_MAX[dtype]:g} do not fit {dtype}")
+        fmax = _FLOAT_MAX[dtype.name]
+        if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > fmax:
+            raise DTypeError(f"values of magnitude above {fmax:g} do not fit {dtype}")
     return src.astype(target)
 
 

@@ -47,10 +47,13 @@ __all__ = [
 class DType:
     """An element type: its name, its NumPy dtype and its size in bytes.
 
-    Instances are singletons; compare them with ``==`` or ``is``.
+    Instances are singletons; compare them with ``==`` or ``is``. A dtype also equals
+    the NumPy dtypes, scalar types and names that :func:`as_dtype` maps to it, and
+    ``np.dtype(d)`` is its NumPy dtype, so NumPy functions accept it as a ``dtype=``.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import corten as ct
     >>> ct.float32
     corten.float32
@@ -58,13 +61,20 @@ class DType:
     (4, dtype('float32'))
     >>> ct.as_dtype("uint8") is ct.uint8
     True
+    >>> ct.int64 == np.int64, ct.float32 == "float32", ct.float32 == np.dtype("float64")
+    (True, True, False)
+    >>> np.dtype(ct.uint8), np.zeros(2, dtype=ct.float16).dtype
+    (dtype('uint8'), dtype('float16'))
     """
 
     __slots__ = ()
     name: ClassVar[str]
     numpy: ClassVar[np.dtype[Any]]
+    #: The NumPy dtype again, under the name that ``np.dtype(obj)`` reads from objects.
+    dtype: ClassVar[np.dtype[Any]]
     itemsize: ClassVar[int]
     kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
+    _hash: ClassVar[int]
     _instance: ClassVar[DType | None] = None
 
     def __new__(cls) -> Self:
@@ -79,9 +89,24 @@ class DType:
         if name:
             cls.name = name
             cls.numpy = np.dtype(name)
+            cls.dtype = cls.numpy
             cls.itemsize = cls.numpy.itemsize
             cls.kind = cls.numpy.kind
+            cls._hash = hash(cls.numpy)
             cls._instance = None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DType):
+            return other is self
+        found = _named_by(other)
+        if found is None:
+            return NotImplemented
+        return found is self
+
+    def __hash__(self) -> int:
+        # Equal to its NumPy dtype, so it hashes like it (strings and scalar types that
+        # compare equal hash differently, as with NumPy's own dtypes; see docs/design.md).
+        return self._hash
 
     def __repr__(self) -> str:
         return f"corten.{self.name}"
@@ -210,6 +235,29 @@ all_dtypes: Final[tuple[DType, ...]] = (
 
 _BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}
 _BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes}
+
+
+_NO_DTYPE: Final = object()
+
+
+def _named_by(value: object) -> object:
+    """The dtype that a name, NumPy dtype or scalar type means, for ``==``; None if none.
+
+    Unlike :func:`as_dtype` it never raises: a value that is not a dtype spelling at all
+    gives None, and a NumPy dtype corten does not have gives ``_NO_DTYPE``.
+    """
+    if isinstance(value, str):
+        found = _BY_NAME.get(value)
+        if found is not None:
+            return found
+    elif not isinstance(value, (type, np.dtype)):
+        return None
+    try:
+        npd = np.dtype(value)
+    except (TypeError, ValueError):
+        return None
+    found = _BY_NUMPY.get(npd.newbyteorder("=")) if npd.byteorder != "|" else _BY_NUMPY.get(npd)
+    return _NO_DTYPE if found is None else found
 
 
 def as_dtype(value: object) -> DType:
