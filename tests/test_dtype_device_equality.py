@@ -16,7 +16,7 @@ from conftest import dtype_id
 
 import corten as ct
 
-DTYPES = ct.all_dtypes
+DTYPES = (*ct.all_dtypes, ct.float8_e4m3fn, ct.float8_e5m2)
 
 
 def spellings(dtype: ct.DType) -> list[Any]:
@@ -52,6 +52,7 @@ def test_tensor_dtypes_compare_with_numpy_types_and_names() -> None:
     assert f.dtype == np.float32
     assert f.dtype == "f4"
     assert f.dtype == np.dtype(">f4")  # corten stores native order: as_dtype maps it here
+    assert ct.ones((1,), dtype=ct.bfloat16).dtype == "bfloat16"
 
 
 def test_a_dtype_never_equals_an_unsupported_numpy_dtype() -> None:

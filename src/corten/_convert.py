@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
+import ml_dtypes
 import numpy as np
 
-from corten.dtypes import DType, all_dtypes
+from corten.dtypes import _BY_NUMPY, FLOAT8_DTYPES, DType, all_dtypes, bfloat16
 from corten.errors import DTypeError
 
 # Keyed by name: a str hashes in C, a DType through its Python __hash__ (on the hot path).
@@ -17,9 +18,41 @@ _INT_LIMITS: Final[dict[str, tuple[int, int]]] = {
     for d in all_dtypes
     if d.is_integer
 }
+# ml_dtypes' finfo also knows bfloat16 and the float8 types, which NumPy's does not.
+_finfo: Any = ml_dtypes.finfo
 _FLOAT_MAX: Final[dict[str, float]] = {
-    d.name: float(np.finfo(d.numpy).max) for d in all_dtypes if d.is_floating
+    d.name: float(_finfo(d.numpy).max) for d in all_dtypes + FLOAT8_DTYPES if d.is_floating
 }
+
+# float8_e4m3fn has no infinity (it would become NaN): infinities do not fit it.
+_NO_INFINITY: Final = frozenset(
+    d.name for d in FLOAT8_DTYPES if not np.isinf(np.array(np.inf, np.float32).astype(d.numpy))
+)
+
+
+# ml_dtypes' loops add and multiply in the dtype itself (1000 ones sum to 256 in
+# bfloat16), NumPy's float16 loops in float32: these accumulate in float32 too.
+_ACCUMULATE_IN_FLOAT32: Final = frozenset(d.numpy for d in (bfloat16, *FLOAT8_DTYPES))
+
+
+def reduce_array(name: str, arr: np.ndarray[Any, Any], axis: Any, keepdims: bool) -> Any:
+    """NumPy's reduction ``name`` (``np.sum``, ``np.argmax``, ...) of ``arr``, with sums,
+    products and means of bfloat16 and float8 accumulated in float32 and rounded once
+    (with NumPy's warnings off, see ``DType._ml_dtypes``)."""
+    fn = getattr(np, name)
+    if arr.dtype not in _ACCUMULATE_IN_FLOAT32:
+        return fn(arr, axis=axis, keepdims=keepdims)
+    with np.errstate(all="ignore"):  # ml_dtypes' min and max raise "invalid" on NaN
+        if name in ("sum", "prod", "mean"):
+            wide = fn(arr, axis=axis, keepdims=keepdims, dtype=np.float32)
+            return np.asarray(wide).astype(arr.dtype)
+        return fn(arr, axis=axis, keepdims=keepdims)
+
+
+def value_kind(dt: np.dtype[Any]) -> str:
+    """NumPy's kind of ``dt``, but "f" for the ml_dtypes floats (whose kind is "V")."""
+    found = _BY_NUMPY.get(dt)
+    return dt.kind if found is None else found.kind
 
 
 def scalar_for(value: object, dtype: DType) -> Any:
@@ -57,6 +90,8 @@ def scalar_for(value: object, dtype: DType) -> Any:
         fmax = _FLOAT_MAX[dtype.name]
         if math.isfinite(f) and abs(f) > fmax:
             raise DTypeError(f"the scalar {f!r} does not fit {dtype.name} (largest {fmax:g})")
+        if math.isinf(f) and dtype.name in _NO_INFINITY:
+            raise DTypeError(f"{dtype.name} has no infinity: the scalar {f!r} does not fit it")
         return dtype.numpy.type(f)
     raise DTypeError(
         f"expected a tensor or a Python scalar (bool, int, float), got {type(value).__name__}"
@@ -111,7 +146,7 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
         return src
     if src.size == 0:  # no values to check: empty data takes any dtype
         return src.astype(target)
-    k = src.dtype.kind
+    k = value_kind(src.dtype)
     if k not in "biuf":
         raise DTypeError(f"cannot make a {dtype.name} tensor from values of dtype {src.dtype}")
     if dtype.kind == "b" and k != "b":
@@ -134,12 +169,14 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
         fmax = _FLOAT_MAX[dtype.name]
         if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > fmax:
             raise DTypeError(f"values of magnitude above {fmax:g} do not fit {dtype}")
+        if dtype.name in _NO_INFINITY and k == "f" and np.isinf(src).any():
+            raise DTypeError(f"{dtype.name} has no infinity: infinite values do not fit it")
     return src.astype(target)
 
 
 def infer_dtype(src: np.ndarray[Any, Any]) -> np.dtype[Any]:
     """The dtype a tensor built from Python data takes: bool, int64 or float32."""
-    k = src.dtype.kind
+    k = value_kind(src.dtype)
     if k == "b":
         return np.dtype(np.bool_)
     if k in "iu":

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final, Self
 
+import ml_dtypes
 import numpy as np
 
 from corten.errors import DTypeError
 
 __all__ = [
+    "BFloat16",
     "Bool",
     "DType",
     "Float16",
     "Float32",
     "Float64",
+    "Float8E4M3FN",
+    "Float8E5M2",
     "Int8",
     "Int16",
     "Int32",
@@ -29,7 +33,10 @@ __all__ = [
     "UInt64",
     "all_dtypes",
     "as_dtype",
+    "bfloat16",
     "bool_",
+    "float8_e4m3fn",
+    "float8_e5m2",
     "float16",
     "float32",
     "float64",
@@ -63,8 +70,8 @@ class DType:
     True
     >>> ct.int64 == np.int64, ct.float32 == "float32", ct.float32 == np.dtype("float64")
     (True, True, False)
-    >>> np.dtype(ct.uint8), np.zeros(2, dtype=ct.float16).dtype
-    (dtype('uint8'), dtype('float16'))
+    >>> np.dtype(ct.uint8), np.zeros(2, dtype=ct.bfloat16).dtype
+    (dtype('uint8'), dtype(bfloat16))
     """
 
     __slots__ = ()
@@ -75,6 +82,11 @@ class DType:
     itemsize: ClassVar[int]
     kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
     _hash: ClassVar[int]
+    #: Whether the NumPy dtype is one of ml_dtypes' (bfloat16, float8): NumPy's array
+    #: interface and DLPack describe these as void or refuse them, and their loops raise
+    #: the "invalid" flag on NaN in ordered comparisons and min/max, where NumPy's own do
+    #: not (so CPU operations on them run with NumPy's float warnings off).
+    _ml_dtypes: ClassVar[bool] = False
     _instance: ClassVar[DType | None] = None
 
     def __new__(cls) -> Self:
@@ -84,15 +96,20 @@ class DType:
             cls._instance = inst
         return inst
 
-    def __init_subclass__(cls, *, name: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, *, name: str = "", numpy_type: Any = None, kind: str = "", **kwargs: Any
+    ) -> None:
+        # ``numpy_type`` and ``kind`` are for the ml_dtypes types, whose NumPy kind is
+        # "V" (or "f") although they are floats.
         super().__init_subclass__(**kwargs)
         if name:
             cls.name = name
-            cls.numpy = np.dtype(name)
+            cls.numpy = np.dtype(name if numpy_type is None else numpy_type)
             cls.dtype = cls.numpy
             cls.itemsize = cls.numpy.itemsize
-            cls.kind = cls.numpy.kind
+            cls.kind = kind or cls.numpy.kind
             cls._hash = hash(cls.numpy)
+            cls._ml_dtypes = numpy_type is not None
             cls._instance = None
 
     def __eq__(self, other: object) -> bool:
@@ -205,6 +222,33 @@ class Float64(DType, name="float64"):
     __slots__ = ()
 
 
+class BFloat16(DType, name="bfloat16", numpy_type=ml_dtypes.bfloat16, kind="f"):
+    """Marker class of ``ct.bfloat16`` (brain float: float32's range with 8 bits of precision).
+
+    Its NumPy dtype is ``ml_dtypes.bfloat16``, the type JAX and TensorFlow use.
+    """
+
+    __slots__ = ()
+
+
+class Float8E4M3FN(DType, name="float8_e4m3fn", numpy_type=ml_dtypes.float8_e4m3fn, kind="f"):
+    """Marker class of ``ct.float8_e4m3fn`` (``ml_dtypes.float8_e4m3fn``, safetensors' F8_E4M3).
+
+    A storage type: see docs/design.md for the operations it supports.
+    """
+
+    __slots__ = ()
+
+
+class Float8E5M2(DType, name="float8_e5m2", numpy_type=ml_dtypes.float8_e5m2, kind="f"):
+    """Marker class of ``ct.float8_e5m2`` (``ml_dtypes.float8_e5m2``, safetensors' F8_E5M2).
+
+    A storage type: see docs/design.md for the operations it supports.
+    """
+
+    __slots__ = ()
+
+
 bool_: Final = Bool()
 uint8: Final = UInt8()
 uint16: Final = UInt16()
@@ -217,6 +261,9 @@ int64: Final = Int64()
 float16: Final = Float16()
 float32: Final = Float32()
 float64: Final = Float64()
+bfloat16: Final = BFloat16()
+float8_e4m3fn: Final = Float8E4M3FN()
+float8_e5m2: Final = Float8E5M2()
 
 all_dtypes: Final[tuple[DType, ...]] = (
     bool_,
@@ -231,10 +278,15 @@ all_dtypes: Final[tuple[DType, ...]] = (
     float16,
     float32,
     float64,
+    bfloat16,
 )
 
-_BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}
-_BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes}
+#: The float8 dtypes: stored, converted and serialized, but not computed with (see
+#: docs/design.md); not in ``all_dtypes``, whose dtypes every operation supports.
+FLOAT8_DTYPES: Final[tuple[DType, ...]] = (float8_e4m3fn, float8_e5m2)
+
+_BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes + FLOAT8_DTYPES}
+_BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes + FLOAT8_DTYPES}
 
 
 _NO_DTYPE: Final = object()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, Self, SupportsI
 import numpy as np
 
 from corten import _format
-from corten._convert import array_for, cast_checked, scalar_for
+from corten._convert import array_for, cast_checked, reduce_array, scalar_for
 from corten._reductions import _Reductions, _UnknownRank
 from corten._typing import DT, AnyRank, D, NewD, NewDT, R, Rank0, Rank1, Rank2, Rank3, Rank4
 from corten._viewops import _ViewOps
@@ -231,7 +231,11 @@ def _elementwise(
         cache = self._cache
         a = cache[1] if cache[0] is self._storage.buffer else self._np()
         try:
-            out = op(b, a) if reflected else op(a, b)
+            if self._dtype._ml_dtypes:
+                with np.errstate(all="ignore"):
+                    out = op(b, a) if reflected else op(a, b)
+            else:
+                out = op(b, a) if reflected else op(a, b)
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
@@ -582,7 +586,10 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 offset=self._offset * isz,
                 strides=[s * isz for s in self._strides],
             )
-        return np.asarray(_Pin(_raw_array(buf, shape, self._strides, self._offset), buf))
+        raw = _raw_array(buf, shape, self._strides, self._offset)
+        if self._dtype._ml_dtypes:  # the pin's array interface cannot describe their dtype
+            return np.asarray(_Pin(raw.view(f"u{raw.itemsize}"), buf)).view(raw.dtype)
+        return np.asarray(_Pin(raw, buf))
 
     def _require_host(self, what: str) -> None:
         if self._device.kind == "meta":
@@ -1328,8 +1335,7 @@ class TensorView(_Reductions[DT, R, D], _ViewOps[DT, R, D]):
                 raise ShapeError(f"{name}() of an empty tensor of shape {self._shape}")
         if self._device is not cpu:
             return _backend(self).reduce(name, self, ax, keepdims)  # type: ignore[no-any-return]
-        fn = getattr(np, name)
-        out = fn(self._np(), axis=ax, keepdims=keepdims)
+        out = reduce_array(name, self._np(), ax, keepdims)
         return _result(np.asarray(out), self._device)
 
     if TYPE_CHECKING:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import numpy as np
 
+from corten._convert import reduce_array
 from corten.devices import Device, cpu
 from corten.errors import DeviceMismatchError, DeviceUnavailableError, OutOfMemoryError, ShapeError
 from corten.storage import DEVICE_STATE, Buffer
@@ -575,7 +576,7 @@ class NumpyBackend(Backend):
     def reduce(
         self, name: str, a: TensorView[Any, Any, Any], axis: Any, keepdims: bool
     ) -> Tensor[Any, Any, Any]:
-        return self.adopt(np.asarray(getattr(np, name)(a._np(), axis=axis, keepdims=keepdims)))
+        return self.adopt(np.asarray(reduce_array(name, a._np(), axis, keepdims)))
 
     def cast(self, a: TensorView[Any, Any, Any], dtype: np.dtype[Any]) -> Tensor[Any, Any, Any]:
         with np.errstate(all="ignore"):
