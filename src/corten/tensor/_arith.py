@@ -91,7 +91,11 @@ def _elementwise(
         cache = self._cache
         a = cache[1] if cache[0] is self._storage.buffer else self._np()
         try:
-            out = op(b, a) if reflected else op(a, b)
+            if self._dtype._ml_dtypes:
+                with np.errstate(all="ignore"):
+                    out = op(b, a) if reflected else op(a, b)
+            else:
+                out = op(b, a) if reflected else op(a, b)
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
