@@ -767,7 +767,7 @@ BAD_DICTS: list[tuple[str, Any, str]] = [
         {"dtype": "int8", "shape": [], "data": [1], "x": 0},
         r"exactly the keys .*; unknown: 'x'",
     ),
-    ("unknown dtype", {"dtype": "complex64", "shape": [], "data": [1]}, r"unknown dtype .complex"),
+    ("unknown dtype", {"dtype": "complex32", "shape": [], "data": [1]}, r"unknown dtype .complex"),
     ("dtype not str", {"dtype": None, "shape": [], "data": [1]}, r"unknown dtype None"),
     ("negative dim", {"dtype": "int8", "shape": [-1], "data": []}, r"shape \[-1\] is not a list"),
     ("bool dim", {"dtype": "int8", "shape": [True], "data": [1]}, r"shape \[True\] is not"),

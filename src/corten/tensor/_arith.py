@@ -195,7 +195,12 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         """``other``'s array for an operation with this CPU tensor, after checking that
         the dtypes promote (NumPy then computes in the promoted dtype)."""
         self._check_device(other)
-        promote_types(self._dtype, other._dtype)  # raises across kinds
+        dt = promote_types(self._dtype, other._dtype)  # raises across kinds
+        if (self._dtype._ml_dtypes or other._dtype._ml_dtypes) and dt not in (
+            self._dtype,
+            other._dtype,
+        ):  # NumPy has no rule for bfloat16 with float16: give it the float32 operand
+            return other._np().astype(dt.numpy)
         return other._np()
 
     def _device_operands(self, other: object) -> tuple[_TensorBase[Any, Any, Any], Any]:
