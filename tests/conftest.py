@@ -7,9 +7,11 @@ mutable views of a larger tensor), so every operation is checked on every layout
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import hypothesis.extra.numpy as hnp
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,7 +36,7 @@ BOOL_DTYPES = (ct.bool_,)
 UNSIGNED_DTYPES = (ct.uint8, ct.uint16, ct.uint32, ct.uint64)
 SIGNED_DTYPES = (ct.int8, ct.int16, ct.int32, ct.int64)
 INTEGER_DTYPES = UNSIGNED_DTYPES + SIGNED_DTYPES
-FLOAT_DTYPES = (ct.float16, ct.float32, ct.float64)
+FLOAT_DTYPES = (ct.float16, ct.float32, ct.float64, ct.bfloat16)
 NUMERIC_DTYPES = INTEGER_DTYPES + FLOAT_DTYPES
 
 
@@ -69,10 +71,18 @@ def elements(
         info = np.iinfo(dtype.numpy)
         hi = min(int(info.max), 2**63 - 1) if lists else int(info.max)
         return st.integers(int(info.min), hi)
+    if dtype is ct.bfloat16:  # float32 values rounded to bfloat16 (hypothesis has no width 16b)
+        wide = elements(ct.float32, small=small, finite=finite)
+        fmax = float(ml_dtypes.finfo(ml_dtypes.bfloat16).max)
+        return wide.filter(lambda f: abs(f) <= fmax or not math.isfinite(f)).map(_round_bfloat16)
     width = dtype.itemsize * 8
     if small:
         return st.floats(-100, 100, width=width)
     return st.floats(width=width, allow_nan=not finite, allow_infinity=not finite)
+
+
+def _round_bfloat16(f: float) -> float:
+    return float(np.float32(f).astype(ml_dtypes.bfloat16))
 
 
 def scalars(dtype: ct.DType, *, small: bool = True) -> Any:
@@ -88,6 +98,9 @@ nonempty_shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=
 
 def arrays(dtype: ct.DType, shape: Any = shapes, **kwargs: Any) -> Any:
     """NumPy arrays of ``dtype`` (C-contiguous) with elements from :func:`elements`."""
+    if dtype is ct.bfloat16:  # hypothesis draws NumPy's own dtypes only
+        wide = hnp.arrays(np.float32, shape, elements=elements(dtype, **kwargs))
+        return wide.map(lambda a: a.astype(dtype.numpy))
     return hnp.arrays(dtype.numpy, shape, elements=elements(dtype, **kwargs))
 
 
@@ -175,7 +188,7 @@ def assert_tensor_equal(t: Any, expected: Any, *, dtype: ct.DType | None = None)
     assert t.shape == expected.shape
     assert t.dtype is (ct.as_dtype(expected.dtype) if dtype is None else dtype)
     got = values(t)
-    equal_nan = got.dtype.kind == "f"
+    equal_nan = t.dtype.is_floating
     assert np.array_equal(got, expected.astype(got.dtype), equal_nan=equal_nan), (got, expected)
 
 

@@ -16,6 +16,7 @@ import warnings
 from typing import Any
 
 import cuda_emu
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -25,8 +26,24 @@ from corten.backends.cuda import kernels as K
 from corten.backends.cuda.kernels import Strided
 
 DTYPES = K.DTYPES
-INTS = tuple(d for d in DTYPES if d.kind in "iu")
-FLOATS = tuple(d for d in DTYPES if d.kind == "f")
+
+
+def kind(dt: np.dtype[Any]) -> str:
+    """NumPy's kind letter, but "f" for bfloat16 (whose NumPy kind is "V")."""
+    return "f" if dt.name == "bfloat16" else dt.kind
+
+
+def assert_equal(actual: Any, expect: Any, **kwargs: Any) -> None:
+    """``np.testing.assert_array_equal``, NaN-aware for bfloat16 too (NumPy knows
+    NaN only in its own float dtypes)."""
+    actual, expect = np.asarray(actual), np.asarray(expect)
+    if "bfloat16" in (actual.dtype.name, expect.dtype.name):
+        actual, expect = actual.astype(np.float32), expect.astype(np.float32)
+    np.testing.assert_array_equal(actual, expect, **kwargs)
+
+
+INTS = tuple(d for d in DTYPES if kind(d) in "iu")
+FLOATS = tuple(d for d in DTYPES if kind(d) == "f")
 
 needs_gxx = pytest.mark.skipif(not cuda_emu.available(), reason="g++ is not installed")
 
@@ -127,9 +144,9 @@ def run(launches: list[K.Launch]) -> None:
 
 
 def random_values(rng: np.random.Generator, dtype: np.dtype[Any], shape: Any) -> Any:
-    if dtype.kind == "b":
+    if kind(dtype) == "b":
         return np.asarray(rng.integers(0, 2, size=shape)).astype(bool)
-    if dtype.kind in "iu":
+    if kind(dtype) in "iu":
         info = np.iinfo(dtype)
         vals = rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
         return np.asarray(vals, dtype=dtype)
@@ -183,13 +200,13 @@ shapes = st.lists(st.integers(0, 4), min_size=0, max_size=5).map(tuple)
 @needs_gxx
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 def test_fill_every_dtype_and_alignment(compiled: None, dtype: np.dtype[Any]) -> None:
-    if dtype.kind == "b":
+    if kind(dtype) == "b":
         values: list[Any] = [True, False]
-    elif dtype.kind in "iu":
+    elif kind(dtype) in "iu":
         info = np.iinfo(dtype)
         values = [info.min, info.max, 0, 1, info.max // 3]
     else:
-        finfo = np.finfo(dtype)
+        finfo = ml_dtypes.finfo(dtype)
         values = [float(finfo.max), float(finfo.min), float(finfo.tiny), -0.0, np.nan, -np.inf]
         values.append(float(finfo.smallest_subnormal))
     for value in values:
@@ -201,7 +218,7 @@ def test_fill_every_dtype_and_alignment(compiled: None, dtype: np.dtype[Any]) ->
                 arr[...] = np.zeros((), dtype)
                 run(K.fill(arr[1:].ctypes.data, dtype, numel, value))
                 expect = np.full(numel, value, dtype=dtype)
-                np.testing.assert_array_equal(arr[1 : numel + 1], expect)
+                assert_equal(arr[1 : numel + 1], expect)
                 assert not arr[0], "fill wrote before its range"
                 assert not arr[numel + 1], "fill wrote after its range"
 
@@ -224,14 +241,14 @@ def test_fill_uses_16_byte_stores_on_the_aligned_body() -> None:
 def _cast_values(src: np.dtype[Any], dst: np.dtype[Any], n: int) -> Any:
     """Values of ``src`` that ``dst`` represents (fractions where both are floats)."""
     rng = np.random.default_rng(n)
-    if src.kind == "b" or dst.kind == "b":
+    if kind(src) == "b" or kind(dst) == "b":
         vals = rng.integers(-2, 3, size=n)
-        if src.kind == "f":
+        if kind(src) == "f":
             vals = vals + 0.5 * (vals == 0) * rng.integers(0, 2, size=n)
         return vals.astype(src)
-    lo = 0 if "u" in (src.kind, dst.kind) else -100
+    lo = 0 if "u" in (kind(src), kind(dst)) else -100
     vals = rng.integers(lo, 101, size=n).astype(np.float64)
-    if src.kind == "f":
+    if kind(src) == "f":
         vals += rng.choice([0.0, 0.25, 0.5, 0.75], size=n)
     return vals.astype(src)
 
@@ -247,7 +264,7 @@ def test_copy_casts_every_dtype_pair(compiled: None, src_dtype: np.dtype[Any]) -
             dst = dest_view(rng, shape, dst_dtype)
             run(K.copy(sv(dst), dst_dtype, shape, sv(src), src_dtype))
             expect = src.astype(dst_dtype)
-            np.testing.assert_array_equal(dst, expect, err_msg=f"{src_dtype}->{dst_dtype}")
+            assert_equal(dst, expect, err_msg=f"{src_dtype}->{dst_dtype}")
 
 
 @needs_gxx
@@ -268,7 +285,7 @@ def test_copy_random_layouts(
     src = strided_view(rng, vals, allow_zero=True)
     dst = np.zeros(shape, dst_dtype) if dst_contiguous else dest_view(rng, shape, dst_dtype)
     run(K.copy(sv(dst), dst_dtype, shape, sv(src), src_dtype))
-    np.testing.assert_array_equal(dst, src.astype(dst_dtype))
+    assert_equal(dst, src.astype(dst_dtype))
 
 
 @needs_gxx
@@ -281,14 +298,14 @@ def test_copy_contiguous_and_permuted_image(compiled: None) -> None:
     assert [la.kernel.name for la in plan] == ["corten_copy_uint8_uint8_nd"]
     assert plan[0].args[3] == 2, "collapsed to two dimensions"
     run(plan)
-    np.testing.assert_array_equal(out, chw)
+    assert_equal(out, chw)
     for off in (0, 1, 5):
         src = rng.random(1000).astype(np.float32)[off:]
         dst = np.zeros(1000, np.float32)[off:]
         plan = K.copy(sv(dst), dst.dtype, dst.shape, sv(src), src.dtype)
         assert "corten_copy_v16" in [la.kernel.name for la in plan] or off % 4
         run(plan)
-        np.testing.assert_array_equal(dst, src)
+        assert_equal(dst, src)
 
 
 @needs_gxx
@@ -301,16 +318,16 @@ def test_copy_more_dims_than_an_nd_kernel_indexes(compiled: None) -> None:
     plan = K.copy(sv(dst), dst.dtype, shape, sv(view), base.dtype)
     assert len(plan) == 4, "one launch per index of the two outer dims"
     run(plan)
-    np.testing.assert_array_equal(dst, view.astype(np.int64))
+    assert_equal(dst, view.astype(np.int64))
 
 
 # ------------------------------------------------------------------------ binary
 
 
 def _binary_values(op: str, dt: np.dtype[Any], rng: np.random.Generator, n: int) -> Any:
-    if dt.kind == "b":
+    if kind(dt) == "b":
         return rng.integers(0, 2, size=(2, n)).astype(bool)
-    if dt.kind in "iu":
+    if kind(dt) in "iu":
         info = np.iinfo(dt)
         if op == "power":
             a = rng.integers(max(info.min, -5), 6, size=n)
@@ -321,7 +338,7 @@ def _binary_values(op: str, dt: np.dtype[Any], rng: np.random.Generator, n: int)
             small = rng.integers(max(info.min, -9), 10, size=(2, n)).astype(dt)
             vals = np.where(rng.random((2, n)) < 0.5, small, vals)
             vals[1, :4] = 0
-            if dt.kind == "i":
+            if kind(dt) == "i":
                 vals[0, 4], vals[1, 4] = info.min, -1
         return vals
     special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 2.5], dtype=dt)
@@ -345,12 +362,12 @@ _INEXACT = {"power"}
 
 def _check(actual: Any, expect: Any, op: str) -> None:
     assert actual.dtype == expect.dtype
-    if op in _INEXACT and expect.dtype.kind == "f":
+    if op in _INEXACT and kind(expect.dtype) == "f":
         np.testing.assert_allclose(
             actual.astype(np.float64), expect.astype(np.float64), rtol=1e-6, equal_nan=True
         )
     else:
-        np.testing.assert_array_equal(actual, expect)
+        assert_equal(actual, expect)
 
 
 BINARY_CASES = [(op, dt) for op in K.BINARY_OPS for dt in K.binary_dtypes(op)]
@@ -418,14 +435,18 @@ def test_binary_result_converted_to_another_out_dtype(compiled: None) -> None:
     a = np.array([1, 2, 300, -4], np.int16)
     out = np.zeros(4, np.float64)
     run(K.binary("multiply", sv(out), out.dtype, (4,), sv(a), 200, a.dtype))
-    np.testing.assert_array_equal(out, (a * np.int16(200)).astype(np.float64))
+    assert_equal(out, (a * np.int16(200)).astype(np.float64))
     h = np.array([1.0, 2049.0, 0.1], np.float16)
     out32 = np.zeros(3, np.float32)
     run(K.binary("add", sv(out32), out32.dtype, (3,), sv(h), sv(h), h.dtype))
-    np.testing.assert_array_equal(out32, (h + h).astype(np.float32))
+    assert_equal(out32, (h + h).astype(np.float32))
 
 
 # ------------------------------------------------------------------------- unary
+
+# Tolerances: one float16 or bfloat16 rounding flipped by the libraries' last bits.
+_TOL_LIBM = {"float16": 1e-3, "bfloat16": 8e-3, "float32": 1e-6, "float64": 1e-13}
+_TOL_SUM = {"float16": 4e-3, "bfloat16": 1.6e-2, "float32": 1e-5, "float64": 1e-12}
 
 UNARY_CASES = [(op, dt) for op in K.UNARY_OPS for dt in K.unary_dtypes(op)]
 
@@ -435,11 +456,11 @@ UNARY_CASES = [(op, dt) for op in K.UNARY_OPS for dt in K.unary_dtypes(op)]
 def test_unary_every_op_and_dtype(compiled: None, op: str, dtype: np.dtype[Any]) -> None:
     rng = np.random.default_rng(5)
     x = random_values(rng, dtype, 40)
-    if dtype.kind == "f":
+    if kind(dtype) == "f":
         x[:6] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0]
         if op in ("sqrt", "log"):
             x[6:] = np.abs(x[6:])
-    if dtype.kind == "i":
+    if kind(dtype) == "i":
         x[0] = np.iinfo(dtype).min
     ufunc = getattr(np, op)
     with np.errstate(all="ignore"):
@@ -456,12 +477,12 @@ def test_unary_every_op_and_dtype(compiled: None, op: str, dtype: np.dtype[Any])
             exp = expect.reshape(src.shape) if layout == "contiguous" else ufunc(src)
         if op in ("exp", "log", "sin", "cos"):
             # CUDA's and glibc's libraries may differ in the last bits
-            tol = {2: 1e-3, 4: 1e-6, 8: 1e-13}[dtype.itemsize]
+            tol = _TOL_LIBM[dtype.name]
             np.testing.assert_allclose(
                 out.astype(np.float64), exp.astype(np.float64), rtol=tol, atol=tol, equal_nan=True
             )
         else:
-            np.testing.assert_array_equal(out, exp)
+            assert_equal(out, exp)
 
 
 # ------------------------------------------------------------------------ reduce
@@ -474,6 +495,11 @@ def _scratch(nbytes: int) -> np.ndarray[Any, Any]:
 
 
 def reduce_oracle(name: str, x: Any, axes: tuple[int, ...]) -> Any:
+    if x.dtype.name == "bfloat16" and name in ("sum", "prod", "mean"):
+        # corten accumulates bfloat16 in float32 (ml_dtypes' own sum adds in bfloat16)
+        with np.errstate(all="ignore"):
+            wide = getattr(np, name)(x.astype(np.float32), axis=axes)
+        return np.asarray(wide).astype(x.dtype)
     if name in ("argmin", "argmax"):
         kept = [d for d in range(x.ndim) if d not in axes]
         moved = np.transpose(x, kept + list(axes))
@@ -510,13 +536,13 @@ def run_reduce(
 
 def _check_reduce(name: str, got: Any, expect: Any, x: Any, axes: tuple[int, ...]) -> None:
     assert got.dtype == np.asarray(expect).dtype, (got.dtype, np.asarray(expect).dtype)
-    if got.dtype.kind == "f" and name in ("sum", "mean", "prod"):
+    if kind(got.dtype) == "f" and name in ("sum", "mean", "prod"):
         scale = np.sum(np.abs(x.astype(np.float64)), axis=axes)
         if name == "mean":
             scale = scale / max(1, int(np.prod([x.shape[d] for d in axes])))
         if name == "prod":
             scale = np.abs(expect.astype(np.float64))
-        tol = {2: 4e-3, 4: 1e-5, 8: 1e-12}[got.dtype.itemsize]
+        tol = _TOL_SUM[got.dtype.name]
         with np.errstate(all="ignore"):
             diff = np.abs(got.astype(np.float64) - expect.astype(np.float64))
         same_nan = np.isnan(got) == np.isnan(expect)
@@ -524,22 +550,22 @@ def _check_reduce(name: str, got: Any, expect: Any, x: Any, axes: tuple[int, ...
         ok = np.isnan(expect) | (got == expect) | (diff <= tol * scale + tol)
         assert ok.all(), (got, expect)
     else:
-        np.testing.assert_array_equal(got, expect)
+        assert_equal(got, expect)
 
 
 def _reduce_values(name: str, dt: np.dtype[Any], shape: Any, rng: np.random.Generator) -> Any:
-    if dt.kind in "iu" and name in ("sum", "mean", "prod"):
-        x = rng.integers(0 if dt.kind == "u" else -3, 4, size=shape).astype(dt)
-    elif dt.kind == "f" and name == "prod":
+    if kind(dt) in "iu" and name in ("sum", "mean", "prod"):
+        x = rng.integers(0 if kind(dt) == "u" else -3, 4, size=shape).astype(dt)
+    elif kind(dt) == "f" and name == "prod":
         x = rng.choice(np.array([0.5, 1.0, 2.0, -1.0, 1.5], dtype=dt), size=shape)
-    elif dt.kind == "f":
+    elif kind(dt) == "f":
         x = np.round(rng.standard_normal(shape) * 4).astype(dt)  # ties for arg*
         if rng.random() < 0.3 and x.size:
             x.reshape(-1)[rng.integers(x.size)] = np.nan
     else:
         x = random_values(rng, dt, shape)
-        if dt.kind != "b":
-            x = x % 5 if dt.kind == "u" else (x % 7 - 3).astype(dt)  # ties
+        if kind(dt) != "b":
+            x = x % 5 if kind(dt) == "u" else (x % 7 - 3).astype(dt)  # ties
     return x
 
 
@@ -567,7 +593,9 @@ def test_reduce_random_axes(
 @needs_gxx
 @pytest.mark.parametrize("name", K.REDUCTIONS)
 @pytest.mark.parametrize(
-    "dtype", [np.dtype(n) for n in ("bool", "uint8", "int32", "float16", "float64")], ids=str
+    "dtype",
+    [np.dtype(n) for n in ("bool", "uint8", "int32", "float16", "float64", "bfloat16")],
+    ids=str,
 )
 def test_reduce_in_several_passes(
     compiled: None, name: str, dtype: np.dtype[Any], monkeypatch: pytest.MonkeyPatch
@@ -577,7 +605,7 @@ def test_reduce_in_several_passes(
     monkeypatch.setattr(K, "REDUCE_MIN_PER_THREAD", 2)
     monkeypatch.setattr(K, "FOLD", 4)
     x = _reduce_values(name, dtype, (3, 700), rng)
-    if dtype.kind == "f" and name != "prod":
+    if kind(dtype) == "f" and name != "prod":
         x[1, 650] = np.nan
         x[2, 100] = x[2].max() if name != "argmin" else x[2].min()
     for axes, view in (((1,), x), ((0,), x.T), ((0, 1), x)):
@@ -613,7 +641,7 @@ def test_empty_reductions(compiled: None, name: str, dtype: np.dtype[Any]) -> No
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             expect = np.asarray(getattr(np, name)(x, axis=axes))
-        np.testing.assert_array_equal(got, expect)
+        assert_equal(got, expect)
 
 
 def test_empty_min_raises_and_empty_output_needs_nothing() -> None:
@@ -631,7 +659,7 @@ def test_argmin_argmax_first_occurrence_and_nan(compiled: None) -> None:
     for name in ("argmin", "argmax", "min", "max"):
         for data in (x, x[:5], x[::-1].copy()):
             got = run_reduce(name, data, (0,), rng, out_strided=False)
-            np.testing.assert_array_equal(got, getattr(np, name)(data))
+            assert_equal(got, getattr(np, name)(data))
 
 
 # ---------------------------------------------------------------- gather/scatter
@@ -645,13 +673,13 @@ def test_gather_and_scatter(compiled: None, dtype: np.dtype[Any]) -> None:
     offsets = rng.integers(0, 50, size=80).astype(np.int64)
     out = np.zeros(80, dtype)
     run(K.gather(out.ctypes.data, dtype, 80, src.ctypes.data, offsets.ctypes.data))
-    np.testing.assert_array_equal(out, src[offsets])
+    assert_equal(out, src[offsets])
     # negative offsets from a pointer into the middle
     mid = src[25:]
     neg = rng.integers(-25, 25, size=30).astype(np.int64)
     out2 = np.zeros(30, dtype)
     run(K.gather(out2.ctypes.data, dtype, 30, mid.ctypes.data, neg.ctypes.data))
-    np.testing.assert_array_equal(out2, src[neg + 25])
+    assert_equal(out2, src[neg + 25])
     # scatter: unique offsets, strided source and a scalar
     dst = np.zeros(50, dtype)
     uniq = rng.permutation(50)[:20].astype(np.int64)
@@ -659,11 +687,11 @@ def test_gather_and_scatter(compiled: None, dtype: np.dtype[Any]) -> None:
     run(K.scatter(dst.ctypes.data, dtype, 20, uniq.ctypes.data, sv(vals[:20])))
     expect = np.zeros(50, dtype)
     expect[uniq] = vals[:20]
-    np.testing.assert_array_equal(dst, expect)
+    assert_equal(dst, expect)
     scalar = src[3].item()
     run(K.scatter(dst.ctypes.data, dtype, 20, uniq.ctypes.data, scalar))
     expect[uniq] = scalar
-    np.testing.assert_array_equal(dst, expect)
+    assert_equal(dst, expect)
 
 
 @needs_gxx
@@ -671,4 +699,4 @@ def test_binary_in_place_output_aliases_an_input(compiled: None) -> None:
     x = np.arange(24, dtype=np.int32).reshape(4, 6)[:, ::-2]
     expect = x * 3
     run(K.binary("multiply", sv(x), x.dtype, x.shape, sv(x), 3, x.dtype))
-    np.testing.assert_array_equal(x, expect)
+    assert_equal(x, expect)

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 import pytest
 from conftest import ALL_DTYPES, dtype_params
@@ -154,7 +155,7 @@ def sample(dtype: ct.DType, shape: tuple[int, ...], seed: int = 0) -> np.ndarray
         return np.array(rng.integers(info.min, info.max, size=shape, dtype=nd, endpoint=True))
     a = np.array(rng.standard_normal(size=shape) * 100, dtype=nd)
     flat = a.reshape(-1)
-    specials = [np.nan, np.inf, -np.inf, -0.0, float(np.finfo(nd).smallest_subnormal)]
+    specials = [np.nan, np.inf, -np.inf, -0.0, float(ml_dtypes.finfo(nd).smallest_subnormal)]
     flat[: len(specials)] = np.array(specials[: flat.size], dtype=nd)
     return a
 

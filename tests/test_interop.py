@@ -36,6 +36,11 @@ import corten as ct
 from corten.tensor.mutable import _OverlappingViewMut
 
 Array = np.ndarray[Any, Any]
+
+# NumPy has no bfloat16: its DLPack importer and array interface cannot take one
+# (tests/test_bfloat16.py checks what corten does instead).
+NUMPY_DTYPES = tuple(d for d in ALL_DTYPES if d is not ct.bfloat16)
+
 KDLCPU = 1
 KDLCUDA = 2
 
@@ -109,7 +114,7 @@ def sim_available() -> bool:
 
 @given(data=st.data())
 def test_numpy_from_dlpack_of_any_layout_holds_the_values(data: st.DataObject) -> None:
-    dtype = data.draw(st.sampled_from(ALL_DTYPES), label="dtype")
+    dtype = data.draw(st.sampled_from(NUMPY_DTYPES), label="dtype")
     a = data.draw(arrays(dtype, shapes), label="a")
     t = data.draw(layouts(a), label="layout")
     out = np.from_dlpack(t)
@@ -138,7 +143,7 @@ def test_writes_through_a_writable_dlpack_export_reach_the_tensor(data: st.DataO
     assert np.array_equal(values(t), expected)
 
 
-@dtype_params(ALL_DTYPES)
+@dtype_params(NUMPY_DTYPES)
 def test_frozen_view_export_is_read_only_zero_copy_and_pins(dtype: ct.DType) -> None:
     t = ct.tensor(np.arange(6).reshape(2, 3).astype(dtype.numpy))
     before = values(t)
@@ -376,7 +381,10 @@ def test_torch_round_trips_share_memory(torch: Any, dtype: ct.DType) -> None:
     tt = torch.from_dlpack(t)
     assert str(tt.dtype) == f"torch.{dtype.name}"
     assert tt.data_ptr() == ptr(t)
-    assert np.array_equal(tt.numpy(), a)
+    if dtype is ct.bfloat16:  # torch's numpy() has no bfloat16
+        assert np.array_equal(tt.float().numpy(), a.astype(np.float32))
+    else:
+        assert np.array_equal(tt.numpy(), a)
     # torch -> corten: zero-copy, same address
     back = ct.from_dlpack(tt)
     assert type(back) is ct.Tensor
@@ -463,7 +471,7 @@ def test_torch_producer_outlives_its_python_object(torch: Any) -> None:
 
 @pytest.mark.requires_torch
 def test_torch_dtype_without_corten_dtype_raises_dtype_error(torch: Any) -> None:
-    src = torch.ones(3, dtype=torch.bfloat16)
+    src = torch.ones(3, dtype=torch.float8_e4m3fnuz)
     with pytest.raises(ct.DTypeError, match="dtype"):
         ct.from_dlpack(src)
     assert ct.from_dlpack(torch.ones(2, dtype=torch.complex64)).dtype is ct.complex64
@@ -636,7 +644,7 @@ def test_from_dlpack_bad_copy_argument() -> None:
 # =========================================================================== array interfaces
 
 
-@dtype_params(ALL_DTYPES)
+@dtype_params(NUMPY_DTYPES)
 def test_array_interface_of_a_frozen_view(dtype: ct.DType) -> None:
     t = ct.tensor(np.arange(12).reshape(3, 4).astype(dtype.numpy))
     for v in (t.view(), t[::2, 1:], t[:, ::-1], t.view().expand(2, 3, 4)):

@@ -25,6 +25,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 import pytest
 from conftest import ALL_DTYPES, FLOAT_DTYPES, arrays, dtype_params, tensor_and_array, values
@@ -67,18 +68,20 @@ def sample(dtype: ct.DType, shape: tuple[int, ...] = (2, 3), seed: int = 0) -> A
         special = np.array([info.min, info.max, 0, 1], dtype=dtype.numpy)
         body = rng.integers(info.min, info.max, size=n, dtype=dtype.numpy, endpoint=True)
     else:
-        info_f = np.finfo(dtype.numpy)
+        info_f = ml_dtypes.finfo(dtype.numpy)
         special = np.array([np.nan, np.inf, -np.inf, -0.0, info_f.max, info_f.tiny], dtype.numpy)
         body = rng.standard_normal(n).astype(dtype.numpy)
     body[: min(n, special.size)] = special[: min(n, special.size)]
     return body.reshape(shape)
 
 
-def every_dtype_tensors() -> tuple[dict[str, Any], dict[str, Array]]:
+def every_dtype_tensors(
+    dtypes: tuple[ct.DType, ...] = ALL_DTYPES,
+) -> tuple[dict[str, Any], dict[str, Array]]:
     """Tensors of every dtype in several layouts, and the arrays they hold."""
     tensors: dict[str, Any] = {}
     expected: dict[str, Array] = {}
-    for i, dt in enumerate(ALL_DTYPES):
+    for i, dt in enumerate(dtypes):
         a = sample(dt, (3, 4), seed=i)
         tensors[f"{dt.name}"] = ct.tensor(a)
         tensors[f"{dt.name}.T"] = ct.tensor(a).T  # non-contiguous: written contiguous
@@ -266,7 +269,8 @@ def test_the_package_reads_what_corten_writes(tmp_path: Path, mmap_: bool) -> No
     from safetensors import safe_open
     from safetensors.numpy import load, load_file
 
-    tensors, expected = every_dtype_tensors()
+    # safetensors.numpy cannot load BF16 (test_bfloat16.py reads it with safetensors.torch)
+    tensors, expected = every_dtype_tensors(tuple(d for d in ALL_DTYPES if d is not ct.bfloat16))
     path = tmp_path / "corten.safetensors"
     ct.save(path, tensors, metadata={"k": "v"})
     for got in (load_file(path), load(path.read_bytes())):
@@ -312,22 +316,13 @@ def test_corten_writes_the_packages_bytes(dtype: ct.DType) -> None:
 
 
 def test_unsupported_dtypes_are_named() -> None:
-    blob = craft({"w": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}, b"\0" * 4)
-    with pytest.raises(ct.SerializationError, match=r"tensor 'w' has dtype 'BF16', which corten"):
+    blob = craft({"w": {"dtype": "F8_E8M0", "shape": [2], "data_offsets": [0, 2]}}, b"\0" * 2)
+    with pytest.raises(
+        ct.SerializationError, match=r"tensor 'w' has dtype 'F8_E8M0', which corten"
+    ):
         ct.load(io.BytesIO(blob))
-    with pytest.raises(ct.SerializationError, match=r"dtype 'BF16'"):
+    with pytest.raises(ct.SerializationError, match=r"dtype 'F8_E8M0'"):
         ct.from_bytes(blob)
-
-
-@pytest.mark.skipif(find_spec("torch") is None, reason="needs PyTorch")
-@requires_safetensors
-def test_a_bfloat16_file_from_torch_is_refused(tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import save_file
-
-    save_file({"w": torch.zeros(3, dtype=torch.bfloat16)}, tmp_path / "bf16.safetensors")
-    with pytest.raises(ct.SerializationError, match=r"'BF16', which corten does not support"):
-        ct.load(tmp_path / "bf16.safetensors")
 
 
 # ----------------------------------------------------------------------------- mmap
@@ -772,7 +767,7 @@ BAD_DICTS: list[tuple[str, Any, str]] = [
         {"dtype": "int8", "shape": [], "data": [1], "x": 0},
         r"exactly the keys .*; unknown: 'x'",
     ),
-    ("unknown dtype", {"dtype": "bfloat16", "shape": [], "data": [1]}, r"unknown dtype 'bfloat16'"),
+    ("unknown dtype", {"dtype": "complex32", "shape": [], "data": [1]}, r"unknown dtype .complex"),
     ("dtype not str", {"dtype": None, "shape": [], "data": [1]}, r"unknown dtype None"),
     ("negative dim", {"dtype": "int8", "shape": [-1], "data": []}, r"shape \[-1\] is not a list"),
     ("bool dim", {"dtype": "int8", "shape": [True], "data": [1]}, r"shape \[True\] is not"),
@@ -827,7 +822,7 @@ def test_malformed_dicts_raise_serialization_error(d: Any, message: str) -> None
 
 @dtype_params(FLOAT_DTYPES)
 def test_float_dict_accepts_the_largest_finite_value(dtype: ct.DType) -> None:
-    big = float(np.finfo(dtype.numpy).max)
+    big = float(ml_dtypes.finfo(dtype.numpy).max)
     assert ct.from_dict({"dtype": dtype.name, "shape": [2], "data": [big, -big]}).tolist() == [
         big,
         -big,

@@ -844,9 +844,11 @@ def from_numpy(a: np.ndarray[Any, Any], copy: bool = False) -> Tensor[Any, AnyRa
         lo, hi = extent(a.shape, strides, 0)
         flips = tuple(slice(None, None, -1) if s < 0 else slice(None) for s in strides)
         corner = a[(*flips, ...)]  # `...` keeps a 0-d array an array
+        if dt._ml_dtypes:  # as_strided goes through the array interface, which cannot
+            corner = corner.view(f"u{isz}")  # describe ml_dtypes' types: strided as bits
         root = np.lib.stride_tricks.as_strided(
             corner, shape=(hi - lo,), strides=(isz,), writeable=bool(a.flags.writeable)
-        )
+        ).view(a.dtype)
         offset = -lo
     kind = GappedBuffer if a.size and hi - lo != a.size else Buffer
     buf = kind(root, cpu, escaped=True, readonly=not a.flags.writeable)

@@ -21,6 +21,7 @@ import numpy as np
 
 from corten.backends.allocators import Allocator, Block, aligned_bytes
 from corten.backends.streams import CurrentStream, Event, Stream
+from corten.core.convert import reduce_array
 from corten.core.devices import Device, cpu
 from corten.core.errors import (
     DeviceUnavailableError,
@@ -416,7 +417,7 @@ class NumpyBackend(Backend):
             return self.adopt(op(a.array()))
 
     def reduce(self, name: str, a: Region, axis: Any, keepdims: bool) -> Region:
-        return self.adopt(np.asarray(getattr(np, name)(a.array(), axis=axis, keepdims=keepdims)))
+        return self.adopt(np.asarray(reduce_array(name, a.array(), axis, keepdims)))
 
     def cast(self, a: Region, dtype: np.dtype[Any]) -> Region:
         with np.errstate(all="ignore"):

@@ -63,8 +63,9 @@ def _no_data(what: str) -> DeviceMismatchError:
 def _placeholder(dtype: np.dtype[Any], numel: int) -> Array:
     """``numel`` elements of ``dtype`` that occupy one element of memory (stride 0)."""
     one = np.zeros(1, dtype=dtype)
-    arr = np.lib.stride_tricks.as_strided(one, shape=(numel,), strides=(0,), writeable=False)
-    return arr
+    # broadcast_to, not as_strided: as_strided goes through the array interface, which
+    # cannot describe ml_dtypes' float8_e5m2 ("<f1")
+    return np.broadcast_to(one, (numel,))
 
 
 def _scalar_like(value: Any) -> Any:

@@ -6,17 +6,53 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
+import ml_dtypes
 import numpy as np
 
-from corten.core.dtypes import DType, all_dtypes
+from corten.core.dtypes import _BY_NUMPY, FLOAT8_DTYPES, DType, all_dtypes, bfloat16
 from corten.core.errors import DeviceMismatchError, DTypeError
 
-_INT_LIMITS: Final[dict[DType, tuple[int, int]]] = {
-    d: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max)) for d in all_dtypes if d.is_integer
+# Keyed by name: a str hashes in C, a DType through its Python __hash__ (on the hot path).
+_INT_LIMITS: Final[dict[str, tuple[int, int]]] = {
+    d.name: (int(np.iinfo(d.numpy).min), int(np.iinfo(d.numpy).max))
+    for d in all_dtypes
+    if d.is_integer
 }
-_FLOAT_MAX: Final[dict[DType, float]] = {
-    d: float(np.finfo(d.numpy).max) for d in all_dtypes if d.kind in "fc"
+# ml_dtypes' finfo also knows bfloat16 and the float8 types, which NumPy's does not.
+_finfo: Any = ml_dtypes.finfo
+_FLOAT_MAX: Final[dict[str, float]] = {
+    d.name: float(_finfo(d.numpy).max) for d in all_dtypes + FLOAT8_DTYPES if d.kind in "fc"
 }
+
+# float8_e4m3fn has no infinity (it would become NaN): infinities do not fit it.
+_NO_INFINITY: Final = frozenset(
+    d.name for d in FLOAT8_DTYPES if not np.isinf(np.array(np.inf, np.float32).astype(d.numpy))
+)
+
+
+# ml_dtypes' loops add and multiply in the dtype itself (1000 ones sum to 256 in
+# bfloat16), NumPy's float16 loops in float32: these accumulate in float32 too.
+_ACCUMULATE_IN_FLOAT32: Final = frozenset(d.numpy for d in (bfloat16, *FLOAT8_DTYPES))
+
+
+def reduce_array(name: str, arr: np.ndarray[Any, Any], axis: Any, keepdims: bool) -> Any:
+    """NumPy's reduction ``name`` (``np.sum``, ``np.argmax``, ...) of ``arr``, with sums,
+    products and means of bfloat16 and float8 accumulated in float32 and rounded once
+    (with NumPy's warnings off, see ``DType._ml_dtypes``)."""
+    fn = getattr(np, name)
+    if arr.dtype not in _ACCUMULATE_IN_FLOAT32:
+        return fn(arr, axis=axis, keepdims=keepdims)
+    with np.errstate(all="ignore"):  # ml_dtypes' min and max raise "invalid" on NaN
+        if name in ("sum", "prod", "mean"):
+            wide = fn(arr, axis=axis, keepdims=keepdims, dtype=np.float32)
+            return np.asarray(wide).astype(arr.dtype)
+        return fn(arr, axis=axis, keepdims=keepdims)
+
+
+def value_kind(dt: np.dtype[Any]) -> str:
+    """NumPy's kind of ``dt``, but "f" for the ml_dtypes floats (whose kind is "V")."""
+    found = _BY_NUMPY.get(dt)
+    return dt.kind if found is None else found.kind
 
 
 def scalar_for(value: object, dtype: DType) -> Any:
@@ -31,13 +67,12 @@ def scalar_for(value: object, dtype: DType) -> Any:
     if isinstance(value, (int, np.integer)):
         v = int(value)
         if kind in "fc":
-            if abs(v) > _FLOAT_MAX[dtype]:
-                raise DTypeError(
-                    f"the scalar {v} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
-                )
+            fmax = _FLOAT_MAX[dtype.name]
+            if abs(v) > fmax:
+                raise DTypeError(f"the scalar {v} does not fit {dtype.name} (largest {fmax:g})")
             return dtype.numpy.type(v)
         if kind in "iu":
-            lo, hi = _INT_LIMITS[dtype]
+            lo, hi = _INT_LIMITS[dtype.name]
             if not lo <= v <= hi:
                 raise DTypeError(
                     f"the scalar {v} does not fit {dtype.name} (range {lo} to {hi}); "
@@ -52,10 +87,11 @@ def scalar_for(value: object, dtype: DType) -> Any:
                 "convert the tensor first with .astype(ct.float32) or pass an int"
             )
         f = float(value)
-        if math.isfinite(f) and abs(f) > _FLOAT_MAX[dtype]:
-            raise DTypeError(
-                f"the scalar {f!r} does not fit {dtype.name} (largest {_FLOAT_MAX[dtype]:g})"
-            )
+        fmax = _FLOAT_MAX[dtype.name]
+        if math.isfinite(f) and abs(f) > fmax:
+            raise DTypeError(f"the scalar {f!r} does not fit {dtype.name} (largest {fmax:g})")
+        if math.isinf(f) and dtype.name in _NO_INFINITY:
+            raise DTypeError(f"{dtype.name} has no infinity: the scalar {f!r} does not fit it")
         return dtype.numpy.type(f)
     if isinstance(value, (complex, np.complexfloating)):
         if kind != "c":
@@ -64,11 +100,11 @@ def scalar_for(value: object, dtype: DType) -> Any:
                 "convert the tensor first with .astype(ct.complex64) or .astype(ct.complex128)"
             )
         z = complex(value)
+        fmax = _FLOAT_MAX[dtype.name]
         for part in (z.real, z.imag):
-            if math.isfinite(part) and abs(part) > _FLOAT_MAX[dtype]:
+            if math.isfinite(part) and abs(part) > fmax:
                 raise DTypeError(
-                    f"the scalar {z!r} does not fit {dtype.name} (largest part "
-                    f"{_FLOAT_MAX[dtype]:g})"
+                    f"the scalar {z!r} does not fit {dtype.name} (largest part {fmax:g})"
                 )
         return dtype.numpy.type(z)
     raise DTypeError(
@@ -171,7 +207,7 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
         return src
     if src.size == 0:  # no values to check: empty data takes any dtype
         return src.astype(target)
-    k = src.dtype.kind
+    k = value_kind(src.dtype)
     if k not in "biufc":
         raise DTypeError(f"cannot make a {dtype.name} tensor from values of dtype {src.dtype}")
     if dtype.kind == "b" and k != "b":
@@ -188,7 +224,7 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
                 "round them first, or use a float dtype"
             )
         if k in "iu" and src.size:
-            lo, hi = _INT_LIMITS[dtype]
+            lo, hi = _INT_LIMITS[dtype.name]
             mn, mx = int(src.min()), int(src.max())
             if mn < lo or mx > hi:
                 raise DTypeError(
@@ -197,14 +233,17 @@ def cast_checked(src: np.ndarray[Any, Any], dtype: DType) -> np.ndarray[Any, Any
     if dtype.kind in "fc" and k in "iufc" and src.size:
         parts = src.astype(np.complex128).reshape(-1).view(np.float64) if k == "c" else src
         finite = parts[np.isfinite(parts)] if k in "fc" else parts
-        if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > _FLOAT_MAX[dtype]:
-            raise DTypeError(f"values of magnitude above {_FLOAT_MAX[dtype]:g} do not fit {dtype}")
+        fmax = _FLOAT_MAX[dtype.name]
+        if finite.size and float(np.max(np.abs(finite.astype(np.float64)))) > fmax:
+            raise DTypeError(f"values of magnitude above {fmax:g} do not fit {dtype}")
+        if dtype.name in _NO_INFINITY and k == "f" and np.isinf(src).any():
+            raise DTypeError(f"{dtype.name} has no infinity: infinite values do not fit it")
     return src.astype(target)
 
 
 def infer_dtype(src: np.ndarray[Any, Any]) -> np.dtype[Any]:
     """The dtype a tensor built from Python data takes: bool, int64, float32 or complex64."""
-    k = src.dtype.kind
+    k = value_kind(src.dtype)
     if k == "b":
         return np.dtype(np.bool_)
     if k in "iu":

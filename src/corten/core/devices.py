@@ -53,6 +53,8 @@ class Device:
     True
     >>> str(ct.cpu)
     'cpu'
+    >>> ct.cpu == "cpu", ct.sim == "sim:0", ct.sim(1) == "sim"
+    (True, True, False)
     """
 
     __slots__ = ("_index",)
@@ -78,9 +80,17 @@ class Device:
         return self._index
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Device) and other.kind == self.kind and other._index == self._index
+        if isinstance(other, Device):
+            return other.kind == self.kind and other._index == self._index
+        if isinstance(other, str):
+            named = _named_by(other)
+            if named is not None:
+                return named == (self.kind, self._index)
+        return NotImplemented
 
     def __hash__(self) -> int:
+        # Strings that compare equal ("cpu", "sim:0") hash differently, as NumPy's dtypes
+        # and their names do: a device and its name are not interchangeable dict keys.
         return hash((self.kind, self._index))
 
     def __str__(self) -> str:
@@ -199,6 +209,17 @@ sim: Final = Sim()
 meta: Final = Meta()
 
 _KINDS: Final[dict[str, type[Device]]] = {"cpu": Cpu, "cuda": Cuda, "sim": Sim, "meta": Meta}
+
+
+def _named_by(name: str) -> tuple[str, int] | None:
+    """The (kind, ordinal) that a device string names, for ``==``; None if it names none.
+
+    Only kinds already registered count: comparing never imports backend packages.
+    """
+    kind, sep, idx = name.strip().partition(":")
+    if kind not in _KINDS or (sep and not idx.isdigit()):
+        return None
+    return kind, int(idx) if sep else 0
 
 
 def as_device(value: object) -> Device:

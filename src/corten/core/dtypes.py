@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final, Self
 
+import ml_dtypes
 import numpy as np
 
 from corten.core.errors import DTypeError
 
 __all__ = [
+    "BFloat16",
     "Bool",
     "Complex64",
     "Complex128",
@@ -21,6 +23,8 @@ __all__ = [
     "Float16",
     "Float32",
     "Float64",
+    "Float8E4M3FN",
+    "Float8E5M2",
     "Int8",
     "Int16",
     "Int32",
@@ -31,10 +35,13 @@ __all__ = [
     "UInt64",
     "all_dtypes",
     "as_dtype",
+    "bfloat16",
     "bool_",
     "complex64",
     "complex128",
     "complex_dtype",
+    "float8_e4m3fn",
+    "float8_e5m2",
     "float16",
     "float32",
     "float64",
@@ -55,10 +62,13 @@ __all__ = [
 class DType:
     """An element type: its name, its NumPy dtype and its size in bytes.
 
-    Instances are singletons; compare them with ``==`` or ``is``.
+    Instances are singletons; compare them with ``==`` or ``is``. A dtype also equals
+    the NumPy dtypes, scalar types and names that :func:`as_dtype` maps to it, and
+    ``np.dtype(d)`` is its NumPy dtype, so NumPy functions accept it as a ``dtype=``.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import corten as ct
     >>> ct.float32
     corten.float32
@@ -66,13 +76,25 @@ class DType:
     (4, dtype('float32'))
     >>> ct.as_dtype("uint8") is ct.uint8
     True
+    >>> ct.int64 == np.int64, ct.float32 == "float32", ct.float32 == np.dtype("float64")
+    (True, True, False)
+    >>> np.dtype(ct.uint8), np.zeros(2, dtype=ct.bfloat16).dtype
+    (dtype('uint8'), dtype(bfloat16))
     """
 
     __slots__ = ()
     name: ClassVar[str]
     numpy: ClassVar[np.dtype[Any]]
+    #: The NumPy dtype again, under the name that ``np.dtype(obj)`` reads from objects.
+    dtype: ClassVar[np.dtype[Any]]
     itemsize: ClassVar[int]
-    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating, "c" complex
+    kind: ClassVar[str]  # "b" bool, "i" signed, "u" unsigned, "f" floating
+    _hash: ClassVar[int]
+    #: Whether the NumPy dtype is one of ml_dtypes' (bfloat16, float8): NumPy's array
+    #: interface and DLPack describe these as void or refuse them, and their loops raise
+    #: the "invalid" flag on NaN in ordered comparisons and min/max, where NumPy's own do
+    #: not (so CPU operations on them run with NumPy's float warnings off).
+    _ml_dtypes: ClassVar[bool] = False
     _instance: ClassVar[DType | None] = None
 
     def __new__(cls) -> Self:
@@ -82,14 +104,34 @@ class DType:
             cls._instance = inst
         return inst
 
-    def __init_subclass__(cls, *, name: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, *, name: str = "", numpy_type: Any = None, kind: str = "", **kwargs: Any
+    ) -> None:
+        # ``numpy_type`` and ``kind`` are for the ml_dtypes types, whose NumPy kind is
+        # "V" (or "f") although they are floats.
         super().__init_subclass__(**kwargs)
         if name:
             cls.name = name
-            cls.numpy = np.dtype(name)
+            cls.numpy = np.dtype(name if numpy_type is None else numpy_type)
+            cls.dtype = cls.numpy
             cls.itemsize = cls.numpy.itemsize
-            cls.kind = cls.numpy.kind
+            cls.kind = kind or cls.numpy.kind
+            cls._hash = hash(cls.numpy)
+            cls._ml_dtypes = numpy_type is not None
             cls._instance = None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DType):
+            return other is self
+        found = _named_by(other)
+        if found is None:
+            return NotImplemented
+        return found is self
+
+    def __hash__(self) -> int:
+        # Equal to its NumPy dtype, so it hashes like it (strings and scalar types that
+        # compare equal hash differently, as with NumPy's own dtypes; see docs/design.md).
+        return self._hash
 
     def __repr__(self) -> str:
         return f"corten.{self.name}"
@@ -205,6 +247,33 @@ class Complex128(DType, name="complex128"):
     __slots__ = ()
 
 
+class BFloat16(DType, name="bfloat16", numpy_type=ml_dtypes.bfloat16, kind="f"):
+    """Marker class of ``ct.bfloat16`` (brain float: float32's range with 8 bits of precision).
+
+    Its NumPy dtype is ``ml_dtypes.bfloat16``, the type JAX and TensorFlow use.
+    """
+
+    __slots__ = ()
+
+
+class Float8E4M3FN(DType, name="float8_e4m3fn", numpy_type=ml_dtypes.float8_e4m3fn, kind="f"):
+    """Marker class of ``ct.float8_e4m3fn`` (``ml_dtypes.float8_e4m3fn``, safetensors' F8_E4M3).
+
+    A storage type: see docs/design.md for the operations it supports.
+    """
+
+    __slots__ = ()
+
+
+class Float8E5M2(DType, name="float8_e5m2", numpy_type=ml_dtypes.float8_e5m2, kind="f"):
+    """Marker class of ``ct.float8_e5m2`` (``ml_dtypes.float8_e5m2``, safetensors' F8_E5M2).
+
+    A storage type: see docs/design.md for the operations it supports.
+    """
+
+    __slots__ = ()
+
+
 bool_: Final = Bool()
 uint8: Final = UInt8()
 uint16: Final = UInt16()
@@ -219,6 +288,9 @@ float32: Final = Float32()
 float64: Final = Float64()
 complex64: Final = Complex64()
 complex128: Final = Complex128()
+bfloat16: Final = BFloat16()
+float8_e4m3fn: Final = Float8E4M3FN()
+float8_e5m2: Final = Float8E5M2()
 
 all_dtypes: Final[tuple[DType, ...]] = (
     bool_,
@@ -235,10 +307,38 @@ all_dtypes: Final[tuple[DType, ...]] = (
     float64,
     complex64,
     complex128,
+    bfloat16,
 )
 
-_BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes}
-_BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes}
+#: The float8 dtypes: stored, converted and serialized, but not computed with (see
+#: docs/design.md); not in ``all_dtypes``, whose dtypes every operation supports.
+FLOAT8_DTYPES: Final[tuple[DType, ...]] = (float8_e4m3fn, float8_e5m2)
+
+_BY_NUMPY: Final[dict[np.dtype[Any], DType]] = {d.numpy: d for d in all_dtypes + FLOAT8_DTYPES}
+_BY_NAME: Final[dict[str, DType]] = {d.name: d for d in all_dtypes + FLOAT8_DTYPES}
+
+
+_NO_DTYPE: Final = object()
+
+
+def _named_by(value: object) -> object:
+    """The dtype that a name, NumPy dtype or scalar type means, for ``==``; None if none.
+
+    Unlike :func:`as_dtype` it never raises: a value that is not a dtype spelling at all
+    gives None, and a NumPy dtype corten does not have gives ``_NO_DTYPE``.
+    """
+    if isinstance(value, str):
+        found = _BY_NAME.get(value)
+        if found is not None:
+            return found
+    elif not isinstance(value, (type, np.dtype)):
+        return None
+    try:
+        npd = np.dtype(value)
+    except (TypeError, ValueError):
+        return None
+    found = _BY_NUMPY.get(npd.newbyteorder("=")) if npd.byteorder != "|" else _BY_NUMPY.get(npd)
+    return _NO_DTYPE if found is None else found
 
 
 def as_dtype(value: object) -> DType:
@@ -313,8 +413,11 @@ def complex_dtype(dtype: DType) -> DType:
     """
     if dtype.kind == "c":
         return dtype
-    if dtype.kind != "f":
-        raise DTypeError(f"{dtype.name} has no complex counterpart; only floating dtypes do")
+    if dtype.kind != "f" or dtype.itemsize not in _COMPLEX_BY_PART:
+        raise DTypeError(
+            f"{dtype.name} has no complex counterpart; only floating dtypes do (not the "
+            "float8 storage types: convert with .astype(ct.float32) first)"
+        )
     return _COMPLEX_BY_PART[dtype.itemsize]
 
 
@@ -349,6 +452,8 @@ def _promote(a: DType, b: DType) -> DType | None:
             b.itemsize // 2 if kb == "c" else b.itemsize,
         )
         return _COMPLEX_BY_PART[part]
+    if a.itemsize == b.itemsize:  # bfloat16 and float16: neither holds the other
+        return float32
     return a if a.itemsize >= b.itemsize else b
 
 
@@ -376,14 +481,16 @@ def promote_types(a: DType, b: DType) -> DType:
 
     Integers promote to the smallest integer dtype holding both (``int8`` with ``uint8``
     is ``int16``); floating dtypes to the wider precision, complex if either is
-    (``float64`` with ``complex64`` is ``complex128``). Kinds never mix.
+    (``float64`` with ``complex64`` is ``complex128``); ``bfloat16`` is a floating dtype
+    of 16 bits, and with ``float16`` (neither holds the other) gives ``float32``. Kinds
+    never mix. The float8 dtypes (storage types) promote only with themselves.
 
     Raises
     ------
     DTypeError
         If ``a`` and ``b`` are of different kinds (bool, integer, floating), or are
-        ``uint64`` and a signed integer (which the standard leaves unspecified); the
-        message names the ``astype`` to write.
+        ``uint64`` and a signed integer (which the standard leaves unspecified), or a
+        float8 dtype and another dtype; the message names the ``astype`` to write.
 
     Examples
     --------
@@ -391,11 +498,21 @@ def promote_types(a: DType, b: DType) -> DType:
     >>> from corten.core.dtypes import promote_types
     >>> promote_types(ct.uint8, ct.int8), promote_types(ct.float64, ct.complex64)
     (corten.int16, corten.complex128)
+    >>> promote_types(ct.bfloat16, ct.float16), promote_types(ct.bfloat16, ct.float64)
+    (corten.float32, corten.float64)
     """
-    found = _PROMOTIONS[a, b]
+    found = _PROMOTIONS.get((a, b), _NO_DTYPE)
+    if found is _NO_DTYPE:  # a float8 dtype: a storage type, which promotes only to itself
+        if a is b:
+            return a
+        raise DTypeError(
+            f"dtypes differ: {a.name} and {b.name}, and the float8 dtypes are storage types "
+            "that promote with no other dtype; convert with .astype(ct.float32) (or "
+            "ct.bfloat16) first"
+        )
     if found is None:
         raise _no_promotion(a, b)
-    return found
+    return found  # type: ignore[return-value]
 
 
 def result_type(*dtypes: DType) -> DType:

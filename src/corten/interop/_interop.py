@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Final, SupportsIndex, cast
 import numpy as np
 
 from corten.core.devices import Device, as_device, cpu, cuda, require_available
-from corten.core.dtypes import _BY_NUMPY, as_dtype
+from corten.core.dtypes import _BY_NUMPY, DType, as_dtype, bfloat16, float8_e4m3fn, float8_e5m2
 from corten.core.errors import DTypeError, SerializationError
 from corten.core.layout import contiguous_strides, is_contiguous, may_overlap
 from corten.creation import from_numpy
@@ -208,7 +208,27 @@ def _cpu_capsule(
             arr = _writable_alias(t)
     # NumPy builds the capsule and keeps ``arr`` (and through it the pin) alive until the
     # consumer releases it; a read-only array gives a capsule with the read-only flag.
+    if t._dtype._ml_dtypes:
+        return _relabelled_capsule(arr, max_version)
     return arr.__dlpack__(max_version=max_version)
+
+
+def _relabelled_capsule(arr: Array, max_version: tuple[int, int] | None) -> CapsuleType:
+    """NumPy's capsule of ``arr``'s bits as unsigned integers, relabelled with the DLPack
+    type of ``arr``'s ml_dtypes type (bfloat16, float8), which NumPy refuses to export.
+
+    NumPy's capsule (not one of :func:`make_capsule`'s) because its destructor is C code
+    that keeps a pending exception: NumPy's own ``from_dlpack`` drops such a capsule with
+    its "Unsupported dtype" error set, which a ctypes destructor would lose.
+    """
+    capsule = arr.view(f"u{arr.itemsize}").__dlpack__(max_version=max_version)
+    tensor: _DLTensor
+    if _is_valid(capsule, _NAME_V):
+        tensor = _DLManagedTensorVersioned.from_address(_get_pointer(capsule, _NAME_V)).dl_tensor
+    else:
+        tensor = _DLManagedTensor.from_address(_get_pointer(capsule, _NAME)).dl_tensor
+    tensor.dtype = _dl_dtype(arr.dtype)
+    return capsule
 
 
 def _writable_alias(t: TensorView[Any, Any, Any]) -> Array:
@@ -423,6 +443,11 @@ def _import_host(x: object, source: Device | None, copy: bool | None) -> Tensor[
             # The producer copies across devices (dl_device=(kDLCPU, 0)).
             arr = np.from_dlpack(producer, device="cpu", copy=copy)
     except RuntimeError as exc:
+        if host_producer and "dtype" in str(exc).lower():
+            try:  # bfloat16 and float8, which NumPy's from_dlpack refuses
+                return _import_foreign_host(producer, copy)
+            except DTypeError:
+                pass
         if "dtype" in str(exc).lower():
             raise DTypeError(
                 f"the element type of the {type(x).__name__} has no corten dtype ({exc}); "
@@ -433,6 +458,48 @@ def _import_host(x: object, source: Device | None, copy: bool | None) -> Tensor[
     if copy and host_producer:
         return _result(np.array(arr, order="C", copy=True), cpu)
     return _share(arr)
+
+
+def _import_foreign_host(producer: Any, copy: bool | None) -> Tensor[Any, Any, Any]:
+    """Import host memory through corten's own capsule reader (zero-copy unless ``copy``)."""
+    try:
+        capsule = producer.__dlpack__(max_version=(1, 0))
+    except TypeError:  # a producer older than DLPack 1.0
+        capsule = producer.__dlpack__()
+    foreign = ForeignTensor(capsule)
+    if foreign.device[0] not in _HOST_TYPES:
+        raise BufferError(f"the producer exported DLPack device {foreign.device}, not host memory")
+    first, numel = _extent(foreign.shape, foreign.strides)
+    isz = foreign.dtype.itemsize
+    if numel == 0:
+        return _result(np.empty(foreign.shape, foreign.dtype), cpu)
+    memory = np.asarray(_ForeignBytes(foreign, foreign.data + first * isz, numel * isz))
+    arr: Array = np.ndarray(
+        foreign.shape,
+        foreign.dtype,
+        buffer=memory,
+        offset=-first * isz,
+        strides=[st * isz for st in foreign.strides],
+    )
+    if copy:
+        return _result(np.array(arr, order="C", copy=True), cpu)
+    return _share(arr)
+
+
+class _ForeignBytes:
+    """The bytes of a consumed capsule, for NumPy: arrays over them keep it alive, and
+    the producer's deleter runs when the last one dies."""
+
+    __slots__ = ("__array_interface__", "_foreign")
+
+    def __init__(self, foreign: ForeignTensor, address: int, nbytes: int) -> None:
+        self._foreign = foreign
+        self.__array_interface__ = {
+            "version": 3,
+            "shape": (nbytes,),
+            "typestr": "|u1",
+            "data": (address, foreign.read_only),
+        }
 
 
 def _from_ndarray(a: Array, copy: bool | None) -> Tensor[Any, Any, Any]:
@@ -491,6 +558,11 @@ def array_interface(t: TensorView[Any, Any, Any]) -> dict[str, Any]:
         raise AttributeError(
             f"__array_interface__ describes host memory; the tensor is on {t._device}: "
             "call .to_cpu() first"
+        )
+    if t._dtype._ml_dtypes:  # NumPy would read the typestr ("<V2") back as void
+        raise AttributeError(
+            f"__array_interface__ cannot describe {t._dtype.name} (its typestr reads back "
+            "as void); np.asarray(t) and t.numpy() give the dtype"
         )
     if isinstance(t, _Writable):
         return pinned_interface(t._export_readonly())
@@ -553,6 +625,11 @@ def buffer(t: TensorView[Any, Any, Any], flags: int) -> memoryview:
         raise BufferError(
             f"the buffer protocol exposes host memory; the tensor is on {t._device}: call "
             ".to_cpu() first"
+        )
+    if t._dtype._ml_dtypes:
+        raise BufferError(
+            f"the buffer protocol has no format for {t._dtype.name} (NumPy's arrays of it "
+            "refuse too); use t.numpy() or t.to_bytes()"
         )
     if operator.index(flags) & _PYBUF_WRITABLE:
         if _exports_read_only(t):
@@ -617,6 +694,13 @@ _FLAG_IS_COPIED: Final = 1 << 1
 # DLDataTypeCode: kDLInt, kDLUInt, kDLFloat, kDLComplex, kDLBool.
 _DL_CODES: Final = {"i": 0, "u": 1, "f": 2, "c": 5, "b": 6}
 _DL_KINDS: Final = {v: k for k, v in _DL_CODES.items()}
+# ml_dtypes' types: kDLBfloat, kDLFloat8_e4m3fn and kDLFloat8_e5m2, as (code, bits).
+_DL_EXTENDED: Final[dict[np.dtype[Any], tuple[int, int]]] = {
+    bfloat16.numpy: (4, 16),
+    float8_e4m3fn.numpy: (10, 8),
+    float8_e5m2.numpy: (12, 8),
+}
+_BY_DL_EXTENDED: Final = {v: k for k, v in _DL_EXTENDED.items()}
 
 # Capsule names; the consumer renames a capsule it took to the "used_" name. The bytes
 # objects live as long as the module: capsules keep pointers to their names.
@@ -679,6 +763,9 @@ _DESTRUCTOR_ADDRESS: Final = ctypes.cast(_DESTRUCTOR, ctypes.c_void_p).value
 
 
 def _dl_dtype(dtype: np.dtype[Any]) -> _DLDataType:
+    extended = _DL_EXTENDED.get(dtype)
+    if extended is not None:
+        return _DLDataType(extended[0], extended[1], 1)
     return _DLDataType(_DL_CODES[dtype.kind], dtype.itemsize * 8, 1)
 
 
@@ -795,17 +882,21 @@ class ForeignTensor:
     def _describe(self, tensor: _DLTensor, flags: int) -> None:
         code, bits, lanes = int(tensor.dtype.code), int(tensor.dtype.bits), int(tensor.dtype.lanes)
         kind = _DL_KINDS.get(code)
+        extended = _BY_DL_EXTENDED.get((code, bits)) if lanes == 1 else None
         try:
-            if kind is None or lanes != 1 or bits % 8:
+            if extended is not None:
+                npd = extended
+            elif kind is None or lanes != 1 or bits % 8:
                 raise TypeError
-            npd = np.dtype(f"{kind}{bits // 8}" if kind != "b" else "?")
+            else:
+                npd = np.dtype(f"{kind}{bits // 8}" if kind != "b" else "?")
             if npd.itemsize * 8 != bits or npd not in _BY_NUMPY:
                 raise TypeError
         except TypeError:
             raise DTypeError(
                 f"the DLPack element type (code {code}, {bits} bits, {lanes} lanes) has no "
                 "corten dtype; convert it to one of bool, uint8..uint64, int8..int64, "
-                "float16..float64, complex64, complex128"
+                "float16..float64, complex64, complex128, bfloat16, float8_e4m3fn, float8_e5m2"
             ) from None
         ndim = int(tensor.ndim)
         if ndim < 0:
@@ -1245,10 +1336,18 @@ def reduce_ex(t: TensorView[Any, Any, Any], protocol: SupportsIndex) -> tuple[An
         else:
             arr = np.ascontiguousarray(host._np())
             arr.flags.writeable = False
+        if t._dtype._ml_dtypes:  # the buffer protocol has no format for ml_dtypes' types
+            arr = arr.view(f"u{arr.itemsize}")
         data: object = pickle.PickleBuffer(arr.data)
     else:
         data = np.ascontiguousarray(host._np()).tobytes()
-    return (_rebuild, (kind, str(t._device), t._dtype.numpy.str, t._shape, data))
+    return (_rebuild, (kind, str(t._device), _dtype_code(t._dtype), t._shape, data))
+
+
+def _dtype_code(dtype: DType) -> str:
+    """The dtype as pickled: NumPy's code with its byte order ("<f4") for NumPy's types,
+    the name for ml_dtypes' (their codes, such as "<V2", read back as void)."""
+    return dtype.name if dtype._ml_dtypes else dtype.numpy.str
 
 
 def _writable_elsewhere(view: memoryview) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Final, NamedTuple
 
+import ml_dtypes
 import numpy as np
 
 from corten.core.devices import Device
@@ -139,6 +140,9 @@ class iinfo_object(NamedTuple):
     dtype: DType
 
 
+_finfo: Any = ml_dtypes.finfo
+
+
 def finfo(type: DType | TensorView[Any, Any, Any], /) -> finfo_object:
     """The limits of a floating dtype (for a complex dtype, of its real parts).
 
@@ -153,14 +157,14 @@ def finfo(type: DType | TensorView[Any, Any, Any], /) -> finfo_object:
     >>> f = ct.finfo(ct.float32)
     >>> f.bits, f.eps, f.dtype
     (32, 1.1920928955078125e-07, corten.float32)
-    >>> ct.finfo(ct.complex128).dtype
-    corten.float64
+    >>> ct.finfo(ct.complex128).dtype, ct.finfo(ct.bfloat16).eps
+    (corten.float64, 0.0078125)
     """
     dt = _dtype_of(type, "finfo")
     if dt.kind not in "fc":
         raise DTypeError(f"finfo takes a floating dtype, got {dt.name}; use iinfo for integers")
     part = real_dtype(dt)
-    info = np.finfo(part.numpy)
+    info = _finfo(part.numpy)  # ml_dtypes' finfo also knows bfloat16 and float8
     return finfo_object(
         bits=int(info.bits),
         eps=float(info.eps),

@@ -34,9 +34,16 @@ from numba import types
 from numba.extending import intrinsic
 from numba.np.numpy_support import as_dtype as _nb_as_dtype
 
-from corten.core.dtypes import DType, float16, int64
+from corten.core.dtypes import DType, bfloat16, float16, int64
 from corten.core.errors import CortenError
-from corten.pipelines.half import float_to_half, half_to_float, round_half
+from corten.pipelines.half import (
+    bf16_to_float,
+    float_to_bf16,
+    float_to_half,
+    half_to_float,
+    round_bf16,
+    round_half,
+)
 from corten.pipelines.plan import Plan, Stage, map_dtype, reference_dtype, sum_dtype
 
 ir: Any = importlib.import_module("llvmlite.ir")  # numba's own dependency, untyped
@@ -59,6 +66,7 @@ _NB_TYPES: Final[dict[str, Any]] = {
     "float16": types.float32,  # float16 values are float32 inside kernels
     "float32": types.float32,
     "float64": types.float64,
+    "bfloat16": types.float32,  # so are bfloat16 values
 }
 
 
@@ -66,8 +74,12 @@ _unliteral: Final[Callable[[Any], Any]] = types.unliteral
 
 
 def nb_type(dtype: DType) -> Any:
-    """The numba type of ``dtype``'s values inside a kernel."""
-    return _NB_TYPES[dtype.name]
+    """The numba type of ``dtype``'s values inside a kernel (Rejected for float8, which
+    then runs in Python)."""
+    found = _NB_TYPES.get(dtype.name)
+    if found is None:
+        raise Rejected(None, f"numba has no {dtype.name} type")
+    return found
 
 
 def _natural(rt: Any) -> np.dtype[Any]:
@@ -244,6 +256,8 @@ def _cast(ns: dict[str, Any], expr: str, natural: Any, target: DType) -> str:
     """Code converting ``expr`` (numba type ``natural``) to ``target`` inside a kernel."""
     if target is float16:
         return f"round_half({expr})"
+    if target is bfloat16:
+        return f"round_bf16({expr})"
     nbt = nb_type(target)
     if target.kind == "b":
         return expr if _unliteral(natural) == nbt else f"({expr} != 0)"
@@ -254,11 +268,13 @@ def _cast(ns: dict[str, Any], expr: str, natural: Any, target: DType) -> str:
     return f"opaque({expr})" if target.kind == "i" else expr
 
 
-def _load(k: int, half: bool) -> str:
+def _load(k: int, dtype: DType) -> str:
     # Unsigned indices: numba then skips its negative-index check, which would keep LLVM
     # from vectorizing the loop. The positions are never negative.
     e = f"b{k}[U(base{k} + @J@ * i{k})]"
-    return f"half_to_float({e})" if half else e
+    if dtype is float16:
+        return f"half_to_float({e})"
+    return f"bf16_to_float({e})" if dtype is bfloat16 else e
 
 
 def generate(plan: Plan) -> Kernel:
@@ -278,6 +294,9 @@ def generate(plan: Plan) -> Kernel:
         "half_to_float": half_to_float,
         "float_to_half": float_to_half,
         "round_half": round_half,
+        "bf16_to_float": bf16_to_float,
+        "float_to_bf16": float_to_bf16,
+        "round_bf16": round_bf16,
         "F64": types.float64,
         "opaque": _opaque,
         "U": types.uint64,
@@ -286,11 +305,11 @@ def generate(plan: Plan) -> Kernel:
     body = _Body()
     # The values flowing through the stages: (variable, numba type, dtype).
     slots: list[tuple[str, Any, DType]] = [("x0", nb_type(ops[0]._dtype), ops[0]._dtype)]
-    body.add(f"x0 = {_load(0, ops[0]._dtype is float16)}")
+    body.add(f"x0 = {_load(0, ops[0]._dtype)}")
     for si, stage in enumerate(plan.stages):
         if stage.kind == "zip":
             k = stage.operand
-            body.add(f"x{k} = {_load(k, ops[k]._dtype is float16)}")
+            body.add(f"x{k} = {_load(k, ops[k]._dtype)}")
             slots.append((f"x{k}", nb_type(ops[k]._dtype), ops[k]._dtype))
             continue
         if stage.kind == "enumerate":
@@ -351,6 +370,7 @@ def _terminal(
     if kind == "collect":
         kern.out_dtype = vdt
         val = f"float_to_half({v})" if vdt is float16 else v
+        val = f"float_to_bf16({v})" if vdt is bfloat16 else val
         if plan.filtered:
             body.add(f"r0[U(start + cnt)] = {val}", "cnt += 1")
             return ["cnt = 0"], ["r1[c] = cnt"], [], False

@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 
 from corten.core.convert import scalar_for
-from corten.core.dtypes import float16
+from corten.core.dtypes import bfloat16, float16
 from corten.core.errors import CortenError, ShapeError
 from corten.pipelines import reference as _pipeline_ref
 from corten.pipelines.codegen import CHUNK, Kernel, Lru, Rejected, fn_key, generate
@@ -53,7 +53,7 @@ def _operand(t: Any, shape: tuple[int, ...]) -> tuple[Array, int, list[int]]:
         for d in range(len(t._shape) - 1, -1, -1):
             strides[d] = step
             step *= t._shape[d]
-    if t._dtype is float16:
+    if t._dtype is float16 or t._dtype is bfloat16:
         flat = flat.view(np.uint16)
     lead = len(shape) - len(t._shape)
     full = [0] * lead + [0 if s == 1 else st for s, st in zip(t._shape, strides, strict=True)]
@@ -173,11 +173,11 @@ def _execute(plan: Plan, kern: Kernel) -> Any:
     flag = np.zeros(1, dtype=np.uint8)
     ident: Any = 0
     stream = kern.stream
-    vt = np.dtype(np.float32) if stream is float16 else stream.numpy
+    vt = np.dtype(np.float32) if stream is float16 or stream is bfloat16 else stream.numpy
     if kind == "collect":
         out = kern.out_dtype
         assert out is not None
-        r0 = np.empty(n, dtype=np.uint16 if out is float16 else out.numpy)
+        r0 = np.empty(n, dtype=np.uint16 if out is float16 or out is bfloat16 else out.numpy)
         if plan.filtered:
             r1 = np.zeros(rows, dtype=np.int64)
     elif kind == "count":
@@ -237,12 +237,15 @@ def _finish(
         vals = r0[:nch][has]
         v = vals.min() if kind == "min" else vals.max()
         return float(np.float16(v)) if stream is float16 else v.item()
-    # reduce
+    # reduce (bfloat16 values are float32 values that bfloat16 holds exactly)
+    if stream is bfloat16:
+        return float(result)
     return float(np.float16(result)) if stream is float16 else stream.numpy.type(result).item()
 
 
 def _collected(plan: Plan, kern: Kernel, n: int, nch: int, r0: Array, r1: Array) -> Array:
     out = r0.view(np.float16) if kern.out_dtype is float16 else r0
+    out = r0.view(bfloat16.numpy) if kern.out_dtype is bfloat16 else out
     if not plan.filtered:
         return out.reshape(plan.shape)
     counts = r1[:nch]

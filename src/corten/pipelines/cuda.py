@@ -436,6 +436,15 @@ def run(plan: Plan) -> Any:
         strides.append(s)
     walk, offsets, walk_strides = _iteration(shape, offsets, strides, False)
     nd = len(walk)
+    if any(op._dtype._ml_dtypes for op in plan.operands):
+        # numba-cuda has no bfloat16 (its arrays would be void): the host runs it, once
+        # warned about
+        with _LOCK:
+            warn = "bfloat16" not in _WARNED
+            _WARNED.add("bfloat16")
+        if warn:
+            warn_fallback(None, "numba-cuda has no bfloat16; its pipelines run on the host")
+        return _on_host(plan)
     kern = _kernel_for(plan, nd)
     if isinstance(kern, _Fallback):
         return _on_host(plan)

@@ -1,8 +1,9 @@
-"""float16 inside compiled pipelines.
+"""float16 and bfloat16 inside compiled pipelines.
 
-numba has no float16 type on the CPU, so pipeline kernels read float16 memory as uint16
-bits, compute in float32, and round results back to float16 with these functions (ties
-to even, as NumPy's conversions do). This module imports numba.
+numba has no float16 or bfloat16 type on the CPU, so pipeline kernels read their memory
+as uint16 bits, compute in float32, and round results back with these functions (ties
+to even, as NumPy's and ml_dtypes' conversions do; a float64 becomes a bfloat16 through
+float32, as in ml_dtypes). This module imports numba.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from typing import Any
 import numba
 import numpy as np
 
-__all__ = ["float_to_half", "half_to_float", "round_half"]
+__all__ = [
+    "bf16_to_float",
+    "float_to_bf16",
+    "float_to_half",
+    "half_to_float",
+    "round_bf16",
+    "round_half",
+]
 
 
 @numba.njit(cache=False, nogil=True)
@@ -60,3 +68,51 @@ def float_to_half(x: Any) -> Any:  # pragma: no cover - compiled
 def round_half(x: Any) -> Any:  # pragma: no cover - compiled
     """``x`` rounded to the nearest float16, as a float32."""
     return half_to_float(float_to_half(x))
+
+
+@numba.njit(cache=False, nogil=True)
+def bf16_to_float(h: Any) -> Any:  # pragma: no cover - compiled
+    """The float32 value of the bfloat16 whose bits are ``h`` (a uint16)."""
+    b = int(h)
+    e = (b >> 7) & 0xFF
+    m = b & 0x7F
+    if e == 0:
+        f = math.ldexp(float(m), -133)
+    elif e == 255:
+        f = math.inf if m == 0 else math.nan
+    else:
+        f = math.ldexp(float(m + 128), e - 134)
+    if b & 0x8000:
+        f = -f
+    return np.float32(f)
+
+
+@numba.njit(cache=False, nogil=True)
+def float_to_bf16(x: Any) -> Any:  # pragma: no cover - compiled
+    """The bits (a uint16) of the bfloat16 nearest to ``x`` rounded to float32 first."""
+    f = float(np.float32(x))
+    if f != f:
+        return np.uint16(0xFFC0 if math.copysign(1.0, f) < 0.0 else 0x7FC0)
+    sign = 0
+    if f < 0.0 or (f == 0.0 and math.copysign(1.0, f) < 0.0):
+        sign = 0x8000
+        f = -f
+    if f == math.inf:
+        return np.uint16(sign | 0x7F80)
+    if f < 1.1754943508222875e-38:  # below 2**-126: subnormal, steps of 2**-133
+        return np.uint16(sign | int(np.rint(f * 1.0889035741470031e40)))
+    fr, ex = math.frexp(f)  # f = fr * 2**ex with 0.5 <= fr < 1
+    e = ex - 1
+    m = int(np.rint(math.ldexp(fr, 8))) - 128
+    if m == 128:
+        m = 0
+        e += 1
+    if e > 127:
+        return np.uint16(sign | 0x7F80)
+    return np.uint16(sign | ((e + 127) << 7) | m)
+
+
+@numba.njit(cache=False, nogil=True)
+def round_bf16(x: Any) -> Any:  # pragma: no cover - compiled
+    """``x`` rounded to the nearest bfloat16 (through float32), as a float32."""
+    return bf16_to_float(float_to_bf16(x))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
 
-from corten.core.dtypes import _BY_NUMPY, DType
+from corten.core.dtypes import _BY_NUMPY, DType, float32
 from corten.core.errors import DTypeError
 from corten.memory.storage import _caller_stacklevel
 
@@ -86,8 +86,20 @@ def kind_rank(dtype: np.dtype[Any]) -> int:
 
 def reference_dtype(dtypes: Sequence[DType]) -> DType:
     """The dtype a map keeps when its function returns a value of the same kind: NumPy's
-    promotion of the stream's values (an ``enumerate`` index counts as int64)."""
-    return _BY_NUMPY[np.result_type(*(d.numpy for d in dtypes))]
+    promotion of the stream's values (an ``enumerate`` index counts as int64).
+
+    bfloat16 and float8 promote as float16 does (NumPy has no rule for them with most
+    dtypes): they stay themselves with bool and 8-bit integers, and two different 16-bit
+    or 8-bit floats meeting give float32.
+    """
+    if not any(d._ml_dtypes for d in dtypes):
+        return _BY_NUMPY[np.result_type(*(d.numpy for d in dtypes))]
+    half = np.dtype(np.float16)
+    found = np.result_type(*(half if d._ml_dtypes else d.numpy for d in dtypes))
+    if found != half:
+        return _BY_NUMPY[found]
+    floats = {d.name: d for d in dtypes if d.is_floating}
+    return next(iter(floats.values())) if len(floats) == 1 else float32
 
 
 def map_dtype(stage: Stage, reference: DType, natural: np.dtype[Any], what: str = "map()") -> DType:

@@ -855,7 +855,8 @@ def _elements(data: list[Any] | tuple[Any, ...], dtype: DType) -> Array:
         values[i] = v
     with np.errstate(over="ignore"):
         arr = values.astype(dtype.numpy)
-    overflow = np.isinf(arr) & ~np.isinf(values)
+    # (float8_e4m3fn has no infinity: what does not fit it becomes NaN)
+    overflow = ~np.isnan(values) & (np.isnan(arr) | (np.isinf(arr) & ~np.isinf(values)))
     if overflow.any():
         bad(int(np.flatnonzero(overflow)[0]), f"is too large for {dtype.name}")
     return arr

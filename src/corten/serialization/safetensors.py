@@ -26,7 +26,10 @@ from typing import Any, Final, NamedTuple, NoReturn
 
 from corten.core.dtypes import (
     DType,
+    bfloat16,
     bool_,
+    float8_e4m3fn,
+    float8_e5m2,
     float16,
     float32,
     float64,
@@ -76,6 +79,9 @@ FORMAT_NAMES: Final[dict[DType, str]] = {
     float16: "F16",
     float32: "F32",
     float64: "F64",
+    bfloat16: "BF16",
+    float8_e4m3fn: "F8_E4M3",
+    float8_e5m2: "F8_E5M2",
 }
 _BY_FORMAT_NAME: Final[dict[str, DType]] = {v: k for k, v in FORMAT_NAMES.items()}
 

@@ -91,7 +91,11 @@ def _elementwise(
         cache = self._cache
         a = cache[1] if cache[0] is self._storage.buffer else self._np()
         try:
-            out = op(b, a) if reflected else op(a, b)
+            if self._dtype._ml_dtypes:
+                with np.errstate(all="ignore"):
+                    out = op(b, a) if reflected else op(a, b)
+            else:
+                out = op(b, a) if reflected else op(a, b)
         except ValueError as exc:
             raise ShapeError(
                 f"shapes {self._shape} and {np.shape(b)} cannot be broadcast together"
@@ -191,7 +195,12 @@ class _Arithmetic(_TensorBase[DT, R, D]):
         """``other``'s array for an operation with this CPU tensor, after checking that
         the dtypes promote (NumPy then computes in the promoted dtype)."""
         self._check_device(other)
-        promote_types(self._dtype, other._dtype)  # raises across kinds
+        dt = promote_types(self._dtype, other._dtype)  # raises across kinds
+        if (self._dtype._ml_dtypes or other._dtype._ml_dtypes) and dt not in (
+            self._dtype,
+            other._dtype,
+        ):  # NumPy has no rule for bfloat16 with float16: give it the float32 operand
+            return other._np().astype(dt.numpy)
         return other._np()
 
     def _device_operands(self, other: object) -> tuple[_TensorBase[Any, Any, Any], Any]:

@@ -112,7 +112,10 @@ class _Conversions(_TensorBase[DT, R, D]):
                 offset=self._offset * isz,
                 strides=[s * isz for s in self._strides],
             )
-        return np.asarray(_Pin(raw_array(buf, shape, self._strides, self._offset), buf))
+        raw = raw_array(buf, shape, self._strides, self._offset)
+        if self._dtype._ml_dtypes:  # the pin's array interface cannot describe their dtype
+            return np.asarray(_Pin(raw.view(f"u{raw.itemsize}"), buf)).view(raw.dtype)
+        return np.asarray(_Pin(raw, buf))
 
     def _require_host(self, what: str) -> None:
         if self._device.kind == "meta":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn, Self, overload
 
 import numpy as np
 
+from corten.core.convert import reduce_array
 from corten.core.devices import Device, cpu
 from corten.core.dtypes import DType
 from corten.core.errors import (
@@ -446,8 +447,7 @@ class TensorView(
                 raise ShapeError(f"{name}() of an empty tensor of shape {self._shape}")
         if self._device is not cpu:
             return _wrap_region(_backend(self).reduce(name, self._region(), ax, keepdims))
-        fn = getattr(np, name)
-        out = fn(self._np(), axis=ax, keepdims=keepdims)
+        out = reduce_array(name, self._np(), ax, keepdims)
         return _result(np.asarray(out), self._device)
 
     if not TYPE_CHECKING:

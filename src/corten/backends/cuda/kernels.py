@@ -17,9 +17,10 @@ Choices
   threads computes what the GPU computes (transcendental functions aside, whose last
   bits differ between CUDA's and glibc's libraries).
 - **No headers.** Sources have no ``#include``: fixed-width types are typedefs in a
-  small prelude, float16 is stored as 16-bit integers and converted by the prelude's own
-  functions (round to nearest, ties to even, as NumPy does), and arithmetic on float16
-  is done in float32, as NumPy does.
+  small prelude, float16 and bfloat16 are stored as 16-bit integers and converted by the
+  prelude's own functions (round to nearest, ties to even, as NumPy and ml_dtypes do),
+  and arithmetic on them is done in float32, as NumPy and ml_dtypes do. Conversions to
+  bfloat16 from float64 and the integers go through float32, as ml_dtypes' do.
 - **Few specializations.** A kernel is specialized on its operation and dtypes and on
   one of two index forms: ``r1`` (one dimension: no division per element, the form of
   every contiguous operation) and ``nd`` (up to :data:`MAX_DIMS` dimensions, their
@@ -61,9 +62,10 @@ behaviour); integer ``floor_divide`` and ``remainder`` by zero give 0; float
 ``maximum``/``minimum``/``min``/``max`` propagate NaN; comparisons give bool; bool
 ``add``/``maximum`` are logical or, ``multiply``/``minimum`` logical and. Sums and
 products of bool and signed integers accumulate in int64, of unsigned integers in
-uint64, of float16 in float32 (stored as float16). :func:`binary_result_dtype`,
-:func:`unary_result_dtype` and :func:`reduce_result_dtype` give the natural result
-dtypes; the plans accept any ``out_dtype`` and convert to it as :func:`copy` does.
+uint64, of float16 and bfloat16 in float32 (the result stored in their own dtype).
+:func:`binary_result_dtype`, :func:`unary_result_dtype` and :func:`reduce_result_dtype`
+give the natural result dtypes; the plans accept any ``out_dtype`` and convert to it as
+:func:`copy` does.
 """
 
 from __future__ import annotations
@@ -74,7 +76,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import ml_dtypes  # noqa: F401  (registers "bfloat16" with NumPy)
 import numpy as np
+
+from corten.core.errors import DTypeError
 
 __all__ = [
     "BINARY_OPS",
@@ -179,6 +184,7 @@ DTYPES: tuple[np.dtype[Any], ...] = tuple(
         "float16",
         "float32",
         "float64",
+        "bfloat16",
     )
 )
 """Every dtype the kernels handle."""
@@ -250,15 +256,20 @@ _STORE = {
     "float16": "u16",
     "float32": "f32",
     "float64": "f64",
+    "bfloat16": "u16",
 }
-_COMPUTE = {**_STORE, "bool": "bool", "float16": "f32"}
+_COMPUTE = {**_STORE, "bool": "bool", "float16": "f32", "bfloat16": "f32"}
+_HALVES = ("float16", "bfloat16")  # stored in 16 bits, computed in float32
 _BITS = {1: "uint8", 2: "uint16", 4: "uint32", 8: "uint64"}
 
 
 def _dt(dtype: Any) -> np.dtype[Any]:
     dt: np.dtype[Any] = np.dtype(dtype)
     if dt.name not in _STORE or not dt.isnative:
-        raise TypeError(f"no CUDA kernels for dtype {dt}; the kernels handle {_names()}")
+        raise DTypeError(
+            f"no CUDA kernels for dtype {dt}; the kernels handle {_names()} (convert with "
+            ".astype(...) on the cpu first)"
+        )
     return dt
 
 
@@ -267,8 +278,8 @@ def _names() -> str:
 
 
 def _kind(dt: np.dtype[Any]) -> str:
-    """'b' bool, 'i' signed, 'u' unsigned, 'f' floating."""
-    return dt.kind
+    """'b' bool, 'i' signed, 'u' unsigned, 'f' floating (bfloat16's NumPy kind is 'V')."""
+    return "f" if dt.name == "bfloat16" else dt.kind
 
 
 def _wide(dt: np.dtype[Any]) -> str:
@@ -277,7 +288,7 @@ def _wide(dt: np.dtype[Any]) -> str:
 
 
 def _scalar_kind(dt: np.dtype[Any]) -> str:
-    if dt.kind == "f":
+    if _kind(dt) == "f":
         return "f64"
     return "u64" if dt.name == "uint64" else "i64"
 
@@ -285,7 +296,7 @@ def _scalar_kind(dt: np.dtype[Any]) -> str:
 def _scalar_value(dt: np.dtype[Any], value: object) -> int | float:
     if isinstance(value, Strided):
         raise TypeError("internal: a Strided operand is not a scalar")
-    if dt.kind == "f":
+    if _kind(dt) == "f":
         return float(np.array(value, dtype=dt))
     if dt.kind == "b":
         return int(bool(value))
@@ -298,6 +309,8 @@ def _load(dt: np.dtype[Any], expr: str) -> str:
         return f"({expr} != 0)"
     if dt.name == "float16":
         return f"h2f({expr})"
+    if dt.name == "bfloat16":
+        return f"bf2f({expr})"
     return expr
 
 
@@ -313,8 +326,14 @@ def _convert(expr: str, src: np.dtype[Any], dst: np.dtype[Any]) -> str:
     s, d = src.name, dst.name
     if d == "bool":
         return f"(u8)({expr})" if s == "bool" else f"(u8)(({expr}) != 0)"
+    if d == "bfloat16":
+        if s in ("float16", "bfloat16", "float32"):
+            return f"f2bf({expr})"
+        if s == "bool":
+            return f"(u16)(({expr}) ? 0x3F80u : 0u)"
+        return f"f2bf((f32)({expr}))"  # float64 and integers through float32, as ml_dtypes
     if d == "float16":
-        if s in ("float16", "float32"):
+        if s in ("float16", "bfloat16", "float32"):
             return f"f2h({expr})"
         if s == "bool":
             return f"(u16)(({expr}) ? 0x3C00u : 0u)"
@@ -363,6 +382,17 @@ static __device__ __forceinline__ u16 f2h(f32 x) {
   u32 h = m >> sh; u32 r = m & ((1u << sh) - 1u); u32 hf = 1u << (sh - 1u);
   if (r > hf || (r == hf && (h & 1u))) h += 1u;
   return (u16)(s | h);
+}
+static __device__ __forceinline__ f32 bf2f(u16 h) {
+  cf32 c; c.u = (u32)h << 16;
+  return c.f;
+}
+static __device__ __forceinline__ u16 f2bf(f32 x) {
+  cf32 c; c.f = x;
+  u32 f = c.u;
+  if ((f & 0x7fffffffu) > 0x7f800000u) return (u16)(((f >> 16) & 0x8000u) | 0x7fc0u);
+  f += 0x7fffu + ((f >> 16) & 1u);
+  return (u16)(f >> 16);
 }
 static __device__ __forceinline__ u16 d2h(f64 x) {
   cf64 c; c.f = x;
@@ -738,7 +768,7 @@ def binary_dtypes(op: str) -> tuple[np.dtype[Any], ...]:
         raise ValueError(f"unknown binary operation {op!r}; known: {', '.join(BINARY_OPS)}")
     out = []
     for dt in DTYPES:
-        k = dt.kind
+        k = _kind(dt)
         if op == "true_divide" and k != "f":
             continue
         if op.startswith("bitwise_") and k == "f":
@@ -762,11 +792,11 @@ def unary_dtypes(op: str) -> tuple[np.dtype[Any], ...]:
     if op not in UNARY_OPS:
         raise ValueError(f"unknown unary operation {op!r}; known: {', '.join(UNARY_OPS)}")
     if op in ("sqrt", "exp", "log", "sin", "cos"):
-        return tuple(d for d in DTYPES if d.kind == "f")
+        return tuple(d for d in DTYPES if _kind(d) == "f")
     if op == "invert":
-        return tuple(d for d in DTYPES if d.kind != "f")
+        return tuple(d for d in DTYPES if _kind(d) != "f")
     if op in ("negative", "positive"):
-        return tuple(d for d in DTYPES if d.kind != "b")
+        return tuple(d for d in DTYPES if _kind(d) != "b")
     return DTYPES
 
 
@@ -787,7 +817,7 @@ def _float_fns(ct: str) -> dict[str, str]:
 
 def _binary_code(op: str, dt: np.dtype[Any]) -> tuple[str, str]:
     """(helper definitions, expression in x and y) of ``op`` on compute values."""
-    k = dt.kind
+    k = _kind(dt)
     t = _COMPUTE[dt.name]
     w = _wide(dt) if k in "iu" else ""
     if op in _COMPARISONS:
@@ -888,7 +918,7 @@ def _binary_code(op: str, dt: np.dtype[Any]) -> tuple[str, str]:
 
 
 def _unary_code(op: str, dt: np.dtype[Any]) -> str:
-    k = dt.kind
+    k = _kind(dt)
     t = _COMPUTE[dt.name]
     if op == "positive":
         return "x"
@@ -916,6 +946,8 @@ def _unary_code(op: str, dt: np.dtype[Any]) -> str:
 def _result(expr: str, rd: np.dtype[Any], od: np.dtype[Any]) -> str:
     if rd.name == "float16" and od.name != "float16":
         expr = f"h2f(f2h({expr}))"  # NumPy rounds to float16 first
+    if rd.name == "bfloat16" and od.name != "bfloat16":
+        expr = f"bf2f(f2bf({expr}))"  # ml_dtypes rounds to bfloat16 first
     return _convert(expr, rd, od)
 
 
@@ -1042,7 +1074,7 @@ def unary(
     """Launches that compute ``out = op(a)`` over ``shape`` (NumPy's ufunc ``op``).
 
     ``invert`` of bool is logical not; ``sqrt``, ``exp``, ``log``, ``sin`` and ``cos``
-    take floating dtypes (float16 is computed in float32).
+    take floating dtypes (float16 and bfloat16 are computed in float32).
 
     Examples
     --------
@@ -1081,7 +1113,7 @@ def _acc_dtype(name: str, dt: np.dtype[Any]) -> np.dtype[Any]:
     """The dtype partials of ``name`` over ``dt`` are kept in."""
     if name in ("all", "any"):
         return np.dtype(bool)
-    if dt.name == "float16":
+    if dt.name in _HALVES:
         return np.dtype("float32")
     if name in ("sum", "prod"):
         if dt.kind in "bi":
@@ -1108,7 +1140,7 @@ def reduce_result_dtype(name: str, in_dtype: np.dtype[Any]) -> np.dtype[Any]:
     if name in ("min", "max"):
         return dt
     acc = _acc_dtype(name, dt)
-    return dt if dt.name == "float16" else acc
+    return dt if dt.name in _HALVES else acc
 
 
 def _reduce_code(name: str, acc: np.dtype[Any]) -> tuple[str, str, str]:

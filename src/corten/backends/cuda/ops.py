@@ -22,7 +22,7 @@ def _placeholder(dtype: np.dtype[Any], numel: int) -> Array:
     """``numel`` read-only elements of ``dtype`` over one element of host memory: what a
     device Buffer's ``array`` is (its shape and dtype; never its data)."""
     one = np.zeros(1, dtype=dtype)
-    return np.lib.stride_tricks.as_strided(one, shape=(numel,), strides=(0,), writeable=False)
+    return np.broadcast_to(one, (numel,))  # (as_strided cannot take ml_dtypes' float8_e5m2)
 
 
 def _numel(shape: tuple[int, ...]) -> int:
