@@ -72,7 +72,7 @@ def check(
         return
     values = host(got)
     if rtol is None:
-        equal_nan = values.dtype.kind in "fc"
+        equal_nan = ct.as_dtype(values.dtype).kind in "fc"  # (bfloat16: NumPy kind "V")
         assert np.array_equal(values, expected, equal_nan=equal_nan), (values, expected)
     else:
         assert np.allclose(values, expected, rtol=rtol, atol=atol, equal_nan=True), (

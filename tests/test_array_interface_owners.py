@@ -39,7 +39,12 @@ def _kinds(t: Any) -> dict[str, Any]:
     }
 
 
-@dtype_params(ALL_DTYPES)
+# NumPy's array interface cannot describe ml_dtypes' types (bfloat16 reads back as void):
+# corten refuses them there with an AttributeError (tests/test_bfloat16.py).
+INTERFACE_DTYPES = tuple(d for d in ALL_DTYPES if d.numpy.kind != "V")
+
+
+@dtype_params(INTERFACE_DTYPES)
 def test_numpy_reads_every_kind_of_tensor_through_the_interface(dtype: ct.DType) -> None:
     t = ct.tensor(np.arange(24).reshape(4, 6).astype(dtype.numpy))
     for name, x in _kinds(t).items():

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import ALL_DTYPES, NUMERIC_DTYPES, arrays, assert_tensor_equal, dtype_params
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import corten as ct
@@ -59,6 +59,9 @@ WRAPPERS = (InterfaceOnly, ArrayOnly, DLPackOnly)
 @pytest.mark.parametrize("wrap", WRAPPERS, ids=lambda w: w.__name__)
 @given(st.sampled_from(ALL_DTYPES).flatmap(lambda d: arrays(d)))
 def test_objects_exposing_an_array_keep_its_dtype(wrap: Any, a: np.ndarray[Any, Any]) -> None:
+    # The array interface and NumPy's DLPack cannot carry ml_dtypes' bfloat16 (kind "V"):
+    # only __array__ hands it over with its dtype.
+    assume(wrap is ArrayOnly or a.dtype.kind != "V")
     before = a.copy()
     t = ct.tensor(wrap(a))
     assert t.dtype.numpy == a.dtype

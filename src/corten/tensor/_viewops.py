@@ -303,6 +303,18 @@ class _ViewOps(Generic[DT, R, D]):
         """
         return self.reshape(-1)
 
+    def ravel(self) -> TensorView[DT, Rank1, D]:
+        """NumPy's name for :meth:`flatten`: the elements as one dimension, a view when the
+        layout allows (libraries written for NumPy arrays, such as scikit-image, call it).
+
+        Examples
+        --------
+        >>> import corten as ct
+        >>> ct.arange(6).reshape((2, 3)).ravel().tolist()
+        [0, 1, 2, 3, 4, 5]
+        """
+        return self.reshape(-1)
+
     def squeeze(self, dim: int | Sequence[int] | None = None) -> TensorView[DT, AnyRank, D]:
         """Dimensions of size 1 removed (all of them, or those named, which must be 1).
 
