@@ -27,6 +27,7 @@ from corten.core.errors import (
     DeviceUnavailableError,
     ShapeError,
 )
+from corten.core.operands import map_leaves
 from corten.memory.region import Region, raw_array
 from corten.memory.storage import DEVICE_STATE, Buffer
 
@@ -326,21 +327,7 @@ class Backend(ABC):
 def map_regions(value: Any, fn: Callable[[Region], Any]) -> Any:
     """``value`` with ``fn`` applied to each Region in it: top level, and one level deep
     in tuples, lists and dicts (the shapes of ``compute``'s arguments)."""
-    if isinstance(value, Region):
-        return fn(value)
-    if isinstance(value, dict):
-        return {k: fn(v) if isinstance(v, Region) else v for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        items = [
-            fn(v)
-            if isinstance(v, Region)
-            else type(v)(fn(w) if isinstance(w, Region) else w for w in v)
-            if isinstance(v, (tuple, list))
-            else v
-            for v in value
-        ]
-        return tuple(items) if isinstance(value, tuple) else items
-    return value
+    return map_leaves(value, Region, fn)
 
 
 def map_results(out: Any, adopt: Callable[[Any], Region]) -> Any:

@@ -26,6 +26,7 @@ from corten.backends import get_backend
 from corten.backends.base import map_results
 from corten.core.devices import Device, cpu
 from corten.core.errors import DeviceMismatchError
+from corten.core.operands import leaves, map_leaves
 from corten.memory.region import Region
 from corten.tensor import TensorView
 from corten.tensor._build import _result, _wrap_region
@@ -37,19 +38,7 @@ Array = np.ndarray[Any, Any]
 
 def _tensors(value: Any) -> list[TensorView[Any, Any, Any]]:
     """The tensors in ``value``: top level, and one level deep in tuples, lists, dicts."""
-    if isinstance(value, TensorView):
-        return [value]
-    if isinstance(value, dict):
-        return [v for v in value.values() if isinstance(v, TensorView)]
-    if isinstance(value, (tuple, list)):
-        found: list[TensorView[Any, Any, Any]] = []
-        for v in value:
-            if isinstance(v, TensorView):
-                found.append(v)
-            elif isinstance(v, (tuple, list)):
-                found.extend(w for w in v if isinstance(w, TensorView))
-        return found
-    return []
+    return leaves(value, TensorView)
 
 
 def device_of(name: str, tensors: list[TensorView[Any, Any, Any]]) -> Device:
@@ -73,21 +62,7 @@ def device_of(name: str, tensors: list[TensorView[Any, Any, Any]]) -> Device:
 
 
 def _substitute(value: Any, fn: Callable[[TensorView[Any, Any, Any]], Any]) -> Any:
-    if isinstance(value, TensorView):
-        return fn(value)
-    if isinstance(value, dict):
-        return {k: fn(v) if isinstance(v, TensorView) else v for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        items = [
-            fn(v)
-            if isinstance(v, TensorView)
-            else type(v)(fn(w) if isinstance(w, TensorView) else w for w in v)
-            if isinstance(v, (tuple, list))
-            else v
-            for v in value
-        ]
-        return tuple(items) if isinstance(value, tuple) else items
-    return value
+    return map_leaves(value, TensorView, fn)
 
 
 def _wrap_all(out: Any) -> Any:
